@@ -1,0 +1,23 @@
+using System.CommandLine;
+using CloudTemple.Operator.Generation;
+
+var root = new RootCommand("Kubernetes operator for the Cloud Temple IaaS.");
+
+var rootOption = new Option<DirectoryInfo>("--root")
+{
+    Description = "Repository root the manifests are written under.",
+    DefaultValueFactory = _ => new DirectoryInfo(Directory.GetCurrentDirectory()),
+};
+var crds = new Command("crds", "Write the CustomResourceDefinitions of every kind to config/crd/.") { rootOption };
+crds.SetAction(parse =>
+{
+    var target = parse.GetValue(rootOption)!.FullName;
+    var changed = Manifests.Write(target, Manifests.Crds());
+    Console.WriteLine(changed.Count == 0
+        ? $"{Manifests.CrdDirectory}: up to date"
+        : string.Join('\n', changed.Select(c => $"wrote {c}")));
+    return 0;
+});
+root.Subcommands.Add(new Command("generate", "Generate the manifests derived from the code.") { crds });
+
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
