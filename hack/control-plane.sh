@@ -135,9 +135,15 @@ source_tarball() {
 }
 
 download_source() {
-  if [[ -n "$(source_tarball || true)" ]]; then
-    say "source package already downloaded: $(source_tarball)"
-    return 0
+  local have
+  have=$(source_tarball || true)
+  if [[ -n "$have" ]]; then
+    if gzip -t "$have" 2>/dev/null; then
+      say "source package already downloaded: $have"
+      return 0
+    fi
+    say "discarding corrupt $have"
+    rm -f "$SRC_DIR"/kubernetes_*
   fi
   # Private deb-src configuration: the machine's apt setup is left untouched.
   rm -rf "$APT_DIR"
@@ -293,10 +299,12 @@ free_port() {
 ST_DIR=""
 ST_PIDS=()
 selftest_cleanup() {
-  local pid
-  for pid in "${ST_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${ST_PIDS[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  local i pid
+  # Newest first: the API server before etcd, so it can shut down cleanly.
+  for ((i = ${#ST_PIDS[@]} - 1; i >= 0; i--)); do
+    pid=${ST_PIDS[i]}
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   done
   [[ -n "$ST_DIR" ]] && rm -rf "$ST_DIR"
@@ -326,7 +334,7 @@ cmd_selftest() {
     --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
     --initial-cluster "selftest=http://127.0.0.1:$peer_port" \
     </dev/null >"$ST_DIR/etcd.log" 2>&1 &
-  ST_PIDS+=($!)
+  ST_PIDS+=($!); disown "$!"
   say "etcd pid ${ST_PIDS[0]} on 127.0.0.1:$etcd_port"
 
   step 2 "starting kube-apiserver on a free loopback port"
@@ -345,7 +353,7 @@ cmd_selftest() {
     --service-account-signing-key-file "$ST_DIR/sa.key" \
     --service-cluster-ip-range 10.0.0.0/24 \
     </dev/null >"$ST_DIR/apiserver.log" 2>&1 &
-  ST_PIDS+=($!)
+  ST_PIDS+=($!); disown "$!"
   say "kube-apiserver pid ${ST_PIDS[1]} on https://127.0.0.1:$api_port"
 
   step 3 "waiting for /readyz (60 s deadline)"
@@ -413,9 +421,12 @@ EOF
   logged "${k[@]}" -n default patch widget w1 --type merge -p '{"spec":{"size":3,"labels":{"c":"3"}}}'
   logged "${k[@]}" -n default patch widget w1 --subresource=status --type merge -p '{"status":{"phase":"Ready"}}'
   # Schema validation must refuse size 0.
-  if "${k[@]}" -n default patch widget w1 --type merge -p '{"spec":{"size":0}}' </dev/null >>"$LOG" 2>&1; then
+  local refused
+  if refused=$("${k[@]}" -n default patch widget w1 --type merge -p '{"spec":{"size":0}}' </dev/null 2>&1); then
     echo "schema validation did not refuse spec.size=0" >>"$LOG"; false
   fi
+  echo "$refused" >>"$LOG"
+  [[ "$refused" == *spec.size* ]] || { echo "spec.size=0 refused for another reason" >>"$LOG"; false; }
 
   step 5 "reading the object back"
   local got

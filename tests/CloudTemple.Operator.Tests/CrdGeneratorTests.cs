@@ -1,0 +1,116 @@
+using CloudTemple.Operator.Entities;
+using CloudTemple.Operator.Generation;
+using CloudTemple.Operator.Testing;
+using k8s.Models;
+
+namespace CloudTemple.Operator.Tests;
+
+public sealed class CrdGeneratorTests
+{
+    private static readonly CrdGenerator s_generator = CrdGenerator.ForEntities();
+
+    public static TheoryData<string> Kinds() => [.. CustomResources.All.Select(t => t.Name)];
+
+    [Fact]
+    public void CommittedCrds_MatchWhatTheCodeGenerates()
+    {
+        var generated = Manifests.Crds();
+        foreach (var (path, content) in generated)
+        {
+            var committed = RepositoryPaths.Combine(path);
+            Assert.True(File.Exists(committed), $"{path} is not committed: run `make manifests`.");
+            Assert.True(content == File.ReadAllText(committed), $"{path} differs from what the code generates: run `make manifests`.");
+        }
+
+        var extra = Directory.GetFiles(RepositoryPaths.Combine(Manifests.CrdDirectory), "*.yaml")
+            .Select(f => $"{Manifests.CrdDirectory}/{Path.GetFileName(f)}")
+            .Where(f => !generated.ContainsKey(f));
+        Assert.Empty(extra);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void EveryField_HasADescription(string kind)
+    {
+        var schema = Schema(kind);
+        var undocumented = Walk(schema, "").Where(p => string.IsNullOrWhiteSpace(p.Schema.Description) && p.Path != ".metadata").Select(p => p.Path);
+        Assert.Empty(undocumented);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Conditions_AreAListMapKeyedByType(string kind)
+    {
+        var conditions = Schema(kind).Properties["status"].Properties["conditions"];
+        Assert.Equal("map", conditions.XKubernetesListType);
+        Assert.Equal(["type"], conditions.XKubernetesListMapKeys);
+        Assert.Equal(["lastTransitionTime", "message", "reason", "status", "type"], conditions.Items is V1JSONSchemaProps items ? items.Required : null);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void EveryKind_HasTheStatusSubresource_TheCategory_AndReadyAndAgeColumns(string kind)
+    {
+        var crd = s_generator.Generate(CustomResources.All.Single(t => t.Name == kind));
+        var version = Assert.Single(crd.Spec.Versions);
+        Assert.NotNull(version.Subresources?.Status);
+        Assert.Equal(["cloudtemple"], crd.Spec.Names.Categories);
+        Assert.Equal("Namespaced", crd.Spec.Scope);
+        Assert.Contains(version.AdditionalPrinterColumns, c => c.Name == "Ready" && c.JsonPath == ".status.conditions[?(@.type==\"Ready\")].status");
+        Assert.Contains(version.AdditionalPrinterColumns, c => c.Name == "Age" && c.Type == "date");
+    }
+
+    [Fact]
+    public void TheCrds_EmitNoCelValidations_WhichKubernetes120Refuses() =>
+        Assert.All(Manifests.Crds().Values, yaml => Assert.DoesNotContain("x-kubernetes-validations", yaml, StringComparison.Ordinal));
+
+    [Fact]
+    public void B10_SyncReplication_IsLeftOutOfTheModeEnum()
+    {
+        var mode = Schema(nameof(BlockVolume)).Properties["spec"].Properties["replication"].Properties["mode"];
+        Assert.Equal(["Async"], mode.EnumProperty);
+        Assert.Contains("no longer sold since 2024-01-01", mode.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_ComeFromTheCSharpInitialisers()
+    {
+        var spec = Schema(nameof(Cpool)).Properties["spec"];
+        Assert.Equal("Manage", spec.Properties["managementPolicy"].DefaultProperty);
+        Assert.Equal("Delete", spec.Properties["deletionPolicy"].DefaultProperty);
+        Assert.Equal(true, spec.Properties["highAvailability"].DefaultProperty);
+        Assert.Null(spec.Properties["hosts"].DefaultProperty);
+        Assert.Equal(true, ((V1JSONSchemaProps)spec.Properties["affinityRules"].Items).Properties["enabled"].DefaultProperty);
+    }
+
+    [Fact]
+    public void EnumsUseTheApiSpelling_NotTheCSharpOne()
+    {
+        var spec = Schema(nameof(Cpool)).Properties["spec"];
+        Assert.Equal(["eco", "standard", "advance", "perf1", "perf2", "perf3", "perf4"], spec.Properties["bladeType"].EnumProperty);
+        Assert.Equal(["PAR7S", "TH3S", "AZ07"], spec.Properties["availabilityZone"].EnumProperty);
+    }
+
+    private static V1JSONSchemaProps Schema(string kind) =>
+        s_generator.Generate(CustomResources.All.Single(t => t.Name == kind)).Spec.Versions[0].Schema.OpenAPIV3Schema;
+
+    private static IEnumerable<(string Path, V1JSONSchemaProps Schema)> Walk(V1JSONSchemaProps schema, string path)
+    {
+        foreach (var (name, child) in schema.Properties ?? new Dictionary<string, V1JSONSchemaProps>())
+        {
+            yield return ($"{path}.{name}", child);
+            foreach (var nested in Walk(child, $"{path}.{name}"))
+            {
+                yield return nested;
+            }
+
+            if (child.Items is V1JSONSchemaProps items)
+            {
+                foreach (var nested in Walk(items, $"{path}.{name}[]"))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
+}
