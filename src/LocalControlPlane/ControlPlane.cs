@@ -167,7 +167,7 @@ public sealed class ControlPlane : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync(ManagedProcess process, string name, CancellationToken cancellationToken)
     {
-        using var ca = X509Certificate2.CreateFromPemFile(_pki.CaCertificate);
+        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(_pki.CaCertificate));
         using var handler = new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
@@ -251,7 +251,10 @@ public sealed class ControlPlane : IAsyncDisposable
             current-context: local
 
             """);
-        File.SetUnixFileMode(KubeconfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(KubeconfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     private static int FreePort()

@@ -53,6 +53,9 @@ internal sealed record Pki(string CaCertificate, string ServingCertificate, stri
     private static void WritePrivate(string path, string pem)
     {
         File.WriteAllText(path, pem);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 }
