@@ -45,6 +45,11 @@ public abstract class ControlPlaneTest : IAsyncLifetime
         // gone from the tests' point of view and costs nothing.
         await Client.CoreV1.DeleteNamespaceAsync(Namespace);
         var lines = Fixture.ControlPlane.Log.Since(_logOffset);
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
         _output.WriteLine($"--- control plane log during this test ({lines.Count} lines, full log: {Fixture.ControlPlane.Log.Path}) ---");
         foreach (var line in lines)
         {

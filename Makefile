@@ -1,0 +1,55 @@
+# The entry point of the project. `make sandbox` tries the product; `make test` runs every test.
+# Both provision what they need: Debian packages, the local control plane, NuGet packages.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+DOTNET ?= dotnet
+SOLUTION := CloudTemple.Operator.sln
+CONFIGURATION ?= Debug
+TEST_RESULTS := artifacts/test-results
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: control-plane
+control-plane: ## Provision kube-apiserver and etcd into the user's cache (once per machine).
+	hack/control-plane.sh ensure
+
+.PHONY: restore
+restore: ## Restore the NuGet packages.
+	$(DOTNET) restore $(SOLUTION)
+
+.PHONY: build
+build: restore ## Build everything; warnings are errors.
+	$(DOTNET) build $(SOLUTION) --no-restore -c $(CONFIGURATION)
+
+.PHONY: manifests
+manifests: ## Regenerate config/crd from the C# types in src/Entities.
+	$(DOTNET) run --project src/Operator -c $(CONFIGURATION) -- generate crds --root .
+
+.PHONY: test
+# CT_CONTROL_PLANE_BIN: where hack/control-plane.sh cached kube-apiserver and etcd.
+test: control-plane build ## Run every test: unit tests, and integration tests on a real kube-apiserver.
+	rm -rf $(TEST_RESULTS)
+	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" $(DOTNET) test $(SOLUTION) --no-build -c $(CONFIGURATION) \
+	  --logger "console;verbosity=normal" --logger trx --results-directory $(TEST_RESULTS) \
+	  || { hack/test-summary.sh $(TEST_RESULTS); exit 1; }
+	hack/test-summary.sh $(TEST_RESULTS)
+
+.PHONY: sandbox
+sandbox: control-plane build ## Start a local control plane with the CRDs and config/samples; stays up until Ctrl-C.
+	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" $(DOTNET) src/Sandbox/bin/$(CONFIGURATION)/net10.0/cloudtemple-sandbox.dll --repository .
+
+.PHONY: run
+run: build ## Run the operator binary with ARGS (the controllers arrive with the runtime issue; today: `generate`).
+	$(DOTNET) src/Operator/bin/$(CONFIGURATION)/net10.0/cloudtemple-operator.dll $(ARGS)
+
+.PHONY: clean
+clean: ## Remove build outputs (not the control-plane cache: `hack/control-plane.sh clean`).
+	$(DOTNET) clean $(SOLUTION) -v quiet
+	rm -rf artifacts .sandbox
