@@ -3,12 +3,22 @@ using k8s.Models;
 
 namespace CloudTemple.Operator.Entities;
 
+/// <summary>What every kind has, seen without its concrete spec and status types: what the controller runtime works with.</summary>
+public interface ICustomResource : IKubernetesObject<V1ObjectMeta>
+{
+    /// <summary>The fields common to every spec.</summary>
+    ResourceSpec CommonSpec { get; }
+
+    /// <summary>The fields common to every status, created empty when the object has none yet.</summary>
+    ResourceStatus CommonStatus { get; }
+}
+
 /// <summary>Base of the six kinds: Kubernetes metadata, a spec and a status.</summary>
 /// <typeparam name="TSpec">The desired state.</typeparam>
 /// <typeparam name="TStatus">The observed state.</typeparam>
-public abstract class CustomResource<TSpec, TStatus> : IKubernetesObject<V1ObjectMeta>, ISpec<TSpec>, IStatus<TStatus?>
+public abstract class CustomResource<TSpec, TStatus> : ICustomResource, ISpec<TSpec>, IStatus<TStatus?>
     where TSpec : ResourceSpec, new()
-    where TStatus : ResourceStatus
+    where TStatus : ResourceStatus, new()
 {
     /// <summary>APIVersion defines the versioned schema of this representation of an object.</summary>
     public string ApiVersion { get; set; } = ApiGroup.ApiVersion;
@@ -24,4 +34,8 @@ public abstract class CustomResource<TSpec, TStatus> : IKubernetesObject<V1Objec
 
     /// <summary>The observed state, written by the operator only.</summary>
     public TStatus? Status { get; set; }
+
+    ResourceSpec ICustomResource.CommonSpec => Spec;
+
+    ResourceStatus ICustomResource.CommonStatus => Status ??= new TStatus();
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CloudTemple.Operator.Generation;
+using CloudTemple.Operator.Hosting;
 
 var root = new RootCommand("Kubernetes operator for the Cloud Temple IaaS.");
 
@@ -19,5 +20,6 @@ crds.SetAction(parse =>
     return 0;
 });
 root.Subcommands.Add(new Command("generate", "Generate the manifests derived from the code.") { crds });
+root.Subcommands.Add(RunCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

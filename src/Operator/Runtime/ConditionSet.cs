@@ -63,6 +63,7 @@ public sealed class ConditionSet(List<Condition> conditions, long generation, Ti
     /// </summary>
     public void Set(string type, ConditionStatus status, string reason, string message)
     {
+        message = message.Length > 0 ? message : DefaultMessage(type, status);
         var existing = this[type];
         if (existing is null)
         {
@@ -98,6 +99,16 @@ public sealed class ConditionSet(List<Condition> conditions, long generation, Ti
 
     /// <summary>Removes a condition that no longer applies.</summary>
     public void Remove(string type) => Changed |= conditions.RemoveAll(c => c.Type == type) > 0;
+
+    // A condition always says something in words. (The kube-apiserver 1.20 built by hack/control-plane.sh
+    // also reads an empty string in a custom resource as null and refuses it.)
+    private static string DefaultMessage(string type, ConditionStatus status) => (type, status) switch
+    {
+        (ConditionTypes.Reconciling, ConditionStatus.False) => "No work is in flight.",
+        (ConditionTypes.Stalled, ConditionStatus.False) => "Nothing blocks progress.",
+        (ConditionTypes.Synced, ConditionStatus.True) => "The last reconcile succeeded.",
+        _ => $"{type} is {status}.",
+    };
 
     // Kubernetes serialises times to the second; keeping that precision lets a status read back
     // compare equal to the one written.

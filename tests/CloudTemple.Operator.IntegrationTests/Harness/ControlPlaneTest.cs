@@ -25,7 +25,11 @@ public abstract class ControlPlaneTest : IAsyncLifetime
         Namespace = "test-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
         Kubectl = new Kubectl(fixture.ControlPlane.KubeconfigPath);
         Kubectl.Ran += result => _output.WriteLine(result.ToString());
+        Loggers = new TestOutputLoggerFactory(output);
     }
+
+    /// <summary>Loggers that write to this test's output.</summary>
+    protected TestOutputLoggerFactory Loggers { get; }
 
     protected ControlPlaneFixture Fixture { get; }
 
@@ -35,6 +39,9 @@ public abstract class ControlPlaneTest : IAsyncLifetime
     protected string Namespace { get; }
 
     protected Kubectl Kubectl { get; }
+
+    /// <summary>Writes a line to the test's output.</summary>
+    protected void Output(string line) => _output.WriteLine(line);
 
     public async Task InitializeAsync() =>
         await Client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = Namespace } });

@@ -90,6 +90,18 @@ public sealed class ConditionSetTests
     }
 
     [Fact]
+    public void EveryCondition_CarriesAMessageInWords_NeverAnEmptyString()
+    {
+        var set = new ConditionSet(_conditions, 1, _time);
+
+        set.MarkReady("Provisioned", string.Empty);
+        set.Set(ConditionTypes.Synced, ConditionStatus.True, "ReconcileSuccess", string.Empty);
+
+        Assert.All(_conditions, c => Assert.False(string.IsNullOrWhiteSpace(c.Message)));
+        Assert.Equal("No work is in flight.", set[ConditionTypes.Reconciling]!.Message);
+    }
+
+    [Fact]
     public void TransitionTimes_AreKeptToTheSecond_AsTheApiServerStoresThem()
     {
         _time.Advance(TimeSpan.FromMilliseconds(750));

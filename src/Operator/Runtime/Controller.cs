@@ -1,0 +1,192 @@
+using CloudTemple.Operator.Entities;
+using k8s;
+
+namespace CloudTemple.Operator.Runtime;
+
+/// <summary>A controller of one kind, seen by the runtime.</summary>
+public interface IController
+{
+    /// <summary>The controller's name in metrics and logs.</summary>
+    string Name { get; }
+
+    /// <summary>Whether every informer of the running controller has cached its first list.</summary>
+    bool HasSynced { get; }
+
+    /// <summary>Runs informers and workers until cancelled; stops the workers at once on cancellation.</summary>
+    Task RunAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One kind's controller: informers (one per watched namespace, or one for all) feed keys to a
+/// work queue; <see cref="RuntimeOptions.Parallelism"/> workers take keys and run the shared
+/// reconcile skeleton; each successful reconcile schedules the object's next periodic resync,
+/// with jitter, in the queue's low lane.
+/// </summary>
+public sealed partial class Controller<T>(
+    IKubernetes client, IReconciler<T> reconciler, RuntimeOptions options, OperatorMetrics metrics, EventRecorder events, ILogger logger, TimeProvider? time = null)
+    : IController
+    where T : class, ICustomResource
+{
+    private readonly EntityInfo _info = EntityInfo.Of<T>();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private volatile Informer<T>[] _informers = [];
+
+    public string Name => _info.ControllerName;
+
+    public bool HasSynced => _informers is { Length: > 0 } informers && informers.All(i => i.HasSynced);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var queue = new WorkQueue<ObjectKey>(options.Queue, _time, metrics.ForQueue(Name));
+        var scheduler = new DelayedScheduler<ObjectKey>(queue, _time);
+        var loop = new ReconcileLoop<T>(new EntityClient<T>(client), reconciler, events, metrics, _time);
+        string?[] scopes = options.Namespaces.Count > 0 ? [.. options.Namespaces] : [null];
+        var informers = scopes
+            .Select(ns => new Informer<T>(new CustomObjectListWatcher<T>(client, ns), e => OnChange(e, queue, scheduler), logger, options.Informer, _time, metrics.ForInformer(Name)))
+            .ToArray();
+        _informers = informers;
+        metrics.MaxConcurrentReconciles.WithLabels(Name).Set(options.Parallelism);
+        LogStarting(Name, options.Parallelism, options.Namespaces.Count > 0 ? string.Join(',', options.Namespaces) : "all namespaces");
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var tasks = informers.Select(i => i.RunAsync(stop.Token))
+            .Append(scheduler.RunAsync(stop.Token))
+            .Concat(Enumerable.Range(0, options.Parallelism).Select(_ => WorkAsync(queue, scheduler, loop, stop.Token)))
+            .ToList();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: leadership lost or the process is shutting down.
+        }
+
+        queue.ShutDown();
+        await stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Workers cancelled mid-reconcile: their keys are reconciled again by the next leader.
+        }
+
+        _informers = [];
+        LogStopped(Name);
+    }
+
+    // Runs inside the informer: it only decides whether the change needs a reconcile, and enqueues.
+    private static void OnChange(InformerEvent<T> change, WorkQueue<ObjectKey> queue, DelayedScheduler<ObjectKey> scheduler)
+    {
+        var key = ObjectKey.Of(change.Object);
+        switch (change.Type)
+        {
+            case WatchEventType.Deleted:
+                scheduler.Cancel(key);
+                break;
+            case WatchEventType.Added:
+                queue.Add(key);
+                break;
+            case WatchEventType.Modified when NeedsReconcile(change.Old, change.Object):
+                queue.Add(key);
+                break;
+        }
+    }
+
+    // A change of spec (generation), of annotations (pause, reconcile-now) or a deletion needs a
+    // reconcile; the operator's own status and finalizer writes do not, so they cause no loop.
+    internal static bool NeedsReconcile(T? old, T current)
+    {
+        if (old is null)
+        {
+            return true;
+        }
+
+        var (before, after) = (old.Metadata, current.Metadata);
+        return before.Generation != after.Generation
+            || before.DeletionTimestamp != after.DeletionTimestamp
+            || !SameAnnotations(before.Annotations, after.Annotations);
+    }
+
+    private static bool SameAnnotations(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
+        (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(kv => b!.TryGetValue(kv.Key, out var v) && v == kv.Value));
+
+    private async Task WorkAsync(WorkQueue<ObjectKey> queue, DelayedScheduler<ObjectKey> scheduler, ReconcileLoop<T> loop, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var (ok, key) = await queue.GetAsync(cancellationToken).ConfigureAwait(false);
+            if (!ok)
+            {
+                return;
+            }
+
+            metrics.ActiveWorkers.WithLabels(Name).Inc();
+            var started = _time.GetTimestamp();
+            var result = "success";
+            using var scope = logger.BeginScope(new Dictionary<string, object>
+            {
+                ["controller"] = Name,
+                ["namespace"] = key.Namespace,
+                ["name"] = key.Name,
+            });
+            try
+            {
+                var step = await loop.ProcessAsync(key, cancellationToken).ConfigureAwait(false);
+                queue.Forget(key);
+                switch (step.Outcome)
+                {
+                    case ReconcileOutcome.Done:
+                        scheduler.Schedule(key, Jittered(options.ResyncPeriod), QueuePriority.Low);
+                        break;
+                    case ReconcileOutcome.RequeueAfter:
+                        scheduler.Schedule(key, step.RequeueAfter!.Value, QueuePriority.High);
+                        result = "requeue_after";
+                        break;
+                    default:
+                        scheduler.Cancel(key);
+                        break;
+                }
+            }
+            catch (ConflictException)
+            {
+                // The object changed since it was read: look again at once, with the new version.
+                result = "requeue";
+                queue.Add(key);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                result = "cancelled";
+            }
+            catch (Exception e)
+            {
+                result = "error";
+                metrics.ReconcileErrors.WithLabels(Name).Inc();
+                LogFailed(e, queue.Failures(key) + 1);
+                queue.AddRateLimited(key);
+            }
+            finally
+            {
+                var elapsed = _time.GetElapsedTime(started).TotalSeconds;
+                metrics.ReconcileTotal.WithLabels(Name, result).Inc();
+                metrics.ReconcileTime.WithLabels(Name).Observe(elapsed);
+                metrics.WorkDuration.WithLabels(Name).Observe(elapsed);
+                metrics.ActiveWorkers.WithLabels(Name).Dec();
+                queue.Done(key);
+            }
+        }
+    }
+
+    private static TimeSpan Jittered(TimeSpan period) => period * (0.9 + (Random.Shared.NextDouble() * 0.2));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Starting controller {Controller} with {Workers} workers on {Scope}")]
+    private partial void LogStarting(string controller, int workers, string scope);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped controller {Controller}")]
+    private partial void LogStopped(string controller);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile failed (attempt {Attempt}); retrying with backoff")]
+    private partial void LogFailed(Exception exception, int attempt);
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using CloudTemple.Operator.Entities;
+using k8s;
+using k8s.Autorest;
+
+namespace CloudTemple.Operator.Runtime;
+
+/// <summary>Lists (in pages) and watches (with bookmarks) one custom kind, in one namespace or in all.</summary>
+public sealed class CustomObjectListWatcher<T>(IKubernetes client, string? namespaceName, int pageSize = 500) : IListWatcher<T>
+    where T : class, ICustomResource
+{
+    private readonly EntityInfo _info = EntityInfo.Of<T>();
+
+    public async Task<(IReadOnlyList<T> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        string? continueToken = null;
+        string resourceVersion;
+        do
+        {
+            var page = namespaceName is null
+                ? await client.CustomObjects.ListClusterCustomObjectAsync<JsonObject>(
+                    _info.Group, _info.Version, _info.Plural, continueParameter: continueToken, limit: pageSize,
+                    cancellationToken: cancellationToken).ConfigureAwait(false)
+                : await client.CustomObjects.ListNamespacedCustomObjectAsync<JsonObject>(
+                    _info.Group, _info.Version, namespaceName, _info.Plural, continueParameter: continueToken, limit: pageSize,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var item in page["items"]?.AsArray() ?? [])
+            {
+                items.Add(KubernetesJson.Deserialize<T>(item!.ToJsonString()));
+            }
+
+            var metadata = page["metadata"]!;
+            resourceVersion = (string)metadata["resourceVersion"]!;
+            continueToken = (string?)metadata["continue"];
+        }
+        while (!string.IsNullOrEmpty(continueToken));
+
+        return (items, resourceVersion);
+    }
+
+    public async IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(
+        string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Exception? streamError = null;
+        Task<HttpOperationResponse<object>> response;
+        try
+        {
+            response = namespaceName is null
+                ? client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<object>(
+                    _info.Group, _info.Version, _info.Plural, allowWatchBookmarks: true, resourceVersion: resourceVersion,
+                    timeoutSeconds: (int)timeout.TotalSeconds, watch: true, cancellationToken: cancellationToken)
+                : client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<object>(
+                    _info.Group, _info.Version, namespaceName, _info.Plural, allowWatchBookmarks: true, resourceVersion: resourceVersion,
+                    timeoutSeconds: (int)timeout.TotalSeconds, watch: true, cancellationToken: cancellationToken);
+            await response.ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Gone)
+        {
+            throw new ResourceExpiredException(e.Message);
+        }
+
+        // WatchAsync has no typed replacement yet (kubernetes-client/csharp#1758).
+#pragma warning disable CS0618 // Obsolete: see the line above.
+        var events = response.WatchAsync<T, object>(onError: e => streamError ??= e, cancellationToken: cancellationToken);
+#pragma warning restore CS0618
+        await foreach (var item in events.ConfigureAwait(false))
+        {
+            yield return item;
+            ThrowIfFailed(streamError);
+        }
+
+        ThrowIfFailed(streamError);
+    }
+
+    // A 410 arrives as an ERROR event in the stream, which the client reports through onError.
+    private static void ThrowIfFailed(Exception? error)
+    {
+        switch (error)
+        {
+            case null:
+                return;
+            case KubernetesException { Status.Code: (int)HttpStatusCode.Gone } gone:
+                throw new ResourceExpiredException(gone.Message);
+            default:
+                throw new IOException("The watch stream failed.", error);
+        }
+    }
+}

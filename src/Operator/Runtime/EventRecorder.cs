@@ -1,0 +1,114 @@
+using System.Threading.RateLimiting;
+using CloudTemple.Operator.Entities;
+using k8s;
+using k8s.Models;
+
+namespace CloudTemple.Operator.Runtime;
+
+/// <summary>Publishes events about one object.</summary>
+public interface IEventSink
+{
+    /// <summary>Publishes an event (events.k8s.io/v1). Never throws; may drop it under the per-object rate limit.</summary>
+    /// <param name="warning">Warning rather than Normal.</param>
+    /// <param name="reason">CamelCase reason, e.g. Created.</param>
+    /// <param name="action">What was done, e.g. CreateCpool.</param>
+    /// <param name="note">A sentence for the user (at most 1,024 characters are kept).</param>
+    void Publish(bool warning, string reason, string action, string note);
+}
+
+/// <summary>
+/// Publishes events.k8s.io/v1 events about the operator's objects, rate-limited per object (a burst,
+/// then a slow refill, as client-go's recorder does) so that a flapping object cannot flood etcd.
+/// Publishing is fire-and-forget: a failed event is logged, never fails a reconcile.
+/// </summary>
+public sealed partial class EventRecorder : IDisposable
+{
+    private readonly IKubernetes _client;
+    private readonly string _instance;
+    private readonly OperatorMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly PartitionedRateLimiter<string> _limiter;
+
+    public EventRecorder(IKubernetes client, string instance, OperatorMetrics metrics, ILogger logger, TimeProvider? time = null)
+    {
+        _client = client;
+        _instance = instance;
+        _metrics = metrics;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = 20,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(30),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+    }
+
+    /// <summary>The reporting controller written in every event.</summary>
+    public const string ReportingController = "iaas.cloud-temple.com/cloudtemple-operator";
+
+    /// <summary>A sink for the events of one object.</summary>
+    public IEventSink For(ICustomResource regarding) => new Sink(this, regarding);
+
+    public void Dispose() => _limiter.Dispose();
+
+    private void Publish(ICustomResource regarding, bool warning, string reason, string action, string note)
+    {
+        var info = EntityInfo.Of(regarding.GetType());
+        var key = ObjectKey.Of(regarding);
+        using var lease = _limiter.AttemptAcquire($"{info.Kind}/{key}");
+        if (!lease.IsAcquired)
+        {
+            _metrics.Events.WithLabels(info.ControllerName, "dropped").Inc();
+            return;
+        }
+
+        var now = _time.GetUtcNow().UtcDateTime;
+        var body = new Eventsv1Event
+        {
+            Metadata = new V1ObjectMeta { GenerateName = $"{key.Name}.", NamespaceProperty = key.Namespace },
+            EventTime = now,
+            ReportingController = ReportingController,
+            ReportingInstance = _instance,
+            Action = action,
+            Reason = reason,
+            Note = note.Length <= 1024 ? note : note[..1021] + "...",
+            Type = warning ? "Warning" : "Normal",
+            Regarding = new V1ObjectReference
+            {
+                ApiVersion = info.ApiVersion,
+                Kind = info.Kind,
+                Name = key.Name,
+                NamespaceProperty = key.Namespace,
+                Uid = regarding.Metadata.Uid,
+                ResourceVersion = regarding.Metadata.ResourceVersion,
+            },
+        };
+        _metrics.Events.WithLabels(info.ControllerName, "published").Inc();
+        _ = CreateAsync(body, key);
+    }
+
+    private async Task CreateAsync(Eventsv1Event body, ObjectKey key)
+    {
+        try
+        {
+            await _client.EventsV1.CreateNamespacedEventAsync(body, key.Namespace).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException or OperationCanceledException)
+        {
+            LogEventFailed(e, key, body.Reason);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not publish event {Reason} about {Key}")]
+    private partial void LogEventFailed(Exception exception, ObjectKey key, string reason);
+
+    private sealed class Sink(EventRecorder recorder, ICustomResource regarding) : IEventSink
+    {
+        public void Publish(bool warning, string reason, string action, string note) =>
+            recorder.Publish(regarding, warning, reason, action, note);
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text.Json.Nodes;
+using CloudTemple.Operator.Entities;
+
+namespace CloudTemple.Operator.Runtime;
+
+/// <summary>How processing a key ended, for the controller's queue and metrics.</summary>
+public enum ReconcileOutcome
+{
+    /// <summary>The object does not exist (any more).</summary>
+    Gone,
+
+    /// <summary>Reconciled; resync later.</summary>
+    Done,
+
+    /// <summary>Look again after a delay.</summary>
+    RequeueAfter,
+
+    /// <summary>Paused by annotation: nothing happens until the annotation changes.</summary>
+    Paused,
+
+    /// <summary>Deleted: the finalizer was removed, or was never there.</summary>
+    Finalized,
+}
+
+/// <summary>How processing a key ended, and when to look again if it asked to.</summary>
+public readonly record struct ReconcileStep(ReconcileOutcome Outcome, TimeSpan? RequeueAfter = null);
+
+/// <summary>
+/// The reconcile skeleton every kind shares, level-triggered and idempotent: re-read the object by
+/// key; gone → done; being deleted → the finalizer path (the finalizer goes only once the platform
+/// side is handled, at once when nothing was ever created, the policy is Orphan or the object is
+/// only observed); paused → say so and make no platform call; otherwise add the finalizer before
+/// anything else, call the reconciler, acknowledge reconcile-requested-at, and write the status
+/// with a patch to /status — only when it changed, and on condition that the object did not change
+/// meanwhile (a <see cref="ConflictException"/> otherwise).
+/// </summary>
+public sealed class ReconcileLoop<T>(EntityClient<T> client, IReconciler<T> reconciler, EventRecorder events, OperatorMetrics metrics, TimeProvider? time = null)
+    where T : class, ICustomResource
+{
+    /// <summary>Condition type set while the paused annotation is "true".</summary>
+    public const string Paused = "Paused";
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>Processes one key; safe to call from several workers for different keys.</summary>
+    public async Task<ReconcileStep> ProcessAsync(ObjectKey key, CancellationToken cancellationToken)
+    {
+        var entity = await client.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (entity is null)
+        {
+            return new(ReconcileOutcome.Gone);
+        }
+
+        var metadata = entity.Metadata;
+        var paused = metadata.Annotations?.TryGetValue(ApiGroup.PausedAnnotation, out var p) == true && p == "true";
+        var hasFinalizer = metadata.Finalizers?.Contains(ApiGroup.Finalizer) == true;
+
+        if (metadata.DeletionTimestamp is not null)
+        {
+            return hasFinalizer ? await FinalizeAsync(entity, paused, cancellationToken).ConfigureAwait(false) : new(ReconcileOutcome.Finalized);
+        }
+
+        if (paused)
+        {
+            var statusAsRead = StatusDocument.Of(entity);
+            Conditions(entity).Set(Paused, ConditionStatus.True, "PausedByAnnotation",
+                $"Reconciliation is paused by the annotation {ApiGroup.PausedAnnotation}: the platform is neither read nor written.");
+            await WriteStatusIfChangedAsync(entity, statusAsRead, cancellationToken).ConfigureAwait(false);
+            return new(ReconcileOutcome.Paused);
+        }
+
+        if (!hasFinalizer)
+        {
+            entity = await client.PatchFinalizersAsync(entity, [.. metadata.Finalizers ?? [], ApiGroup.Finalizer], cancellationToken).ConfigureAwait(false);
+        }
+
+        var before = StatusDocument.Of(entity);
+        var conditions = Conditions(entity);
+        conditions.Remove(Paused);
+        var readyBefore = conditions[ConditionTypes.Ready]?.Status;
+        var context = new ReconcileContext<T>(entity, conditions, events.For(entity));
+        ReconcileResult result;
+        try
+        {
+            result = await reconciler.ReconcileAsync(context, cancellationToken).ConfigureAwait(false);
+            conditions.Set(ConditionTypes.Synced, ConditionStatus.True, "ReconcileSuccess", "The last reconcile succeeded.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException && e is not ConflictException)
+        {
+            conditions.Set(ConditionTypes.Synced, ConditionStatus.False, "ReconcileError", e.Message);
+            await WriteStatusIfChangedAsync(entity, before, cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+
+        var status = entity.CommonStatus;
+        status.ObservedGeneration = metadata.Generation;
+        if (metadata.Annotations?.TryGetValue(ApiGroup.ReconcileRequestedAtAnnotation, out var requestedAt) == true)
+        {
+            status.LastHandledReconcileAt = requestedAt;
+        }
+
+        await WriteStatusIfChangedAsync(entity, before, cancellationToken).ConfigureAwait(false);
+        PublishTransition(context, readyBefore);
+        return result.RequeueAfter is { } after ? new(ReconcileOutcome.RequeueAfter, after) : new(ReconcileOutcome.Done);
+    }
+
+    private async Task<ReconcileStep> FinalizeAsync(T entity, bool paused, CancellationToken cancellationToken)
+    {
+        var before = StatusDocument.Of(entity);
+        var conditions = Conditions(entity);
+        if (paused)
+        {
+            conditions.Set(Paused, ConditionStatus.True, "PausedByAnnotation",
+                $"Deletion waits: reconciliation is paused by the annotation {ApiGroup.PausedAnnotation}, so the platform resource is neither read nor deleted.");
+            await WriteStatusIfChangedAsync(entity, before, cancellationToken).ConfigureAwait(false);
+            return new(ReconcileOutcome.Paused);
+        }
+
+        var spec = entity.CommonSpec;
+        var status = entity.CommonStatus;
+        var nothingOnThePlatform = status.ExternalId is null && status.ActivityId is null;
+        if (!(nothingOnThePlatform || spec.DeletionPolicy == DeletionPolicy.Orphan || spec.ManagementPolicy == ManagementPolicy.Observe))
+        {
+            var context = new ReconcileContext<T>(entity, conditions, events.For(entity));
+            var result = await reconciler.FinalizeAsync(context, cancellationToken).ConfigureAwait(false);
+            if (!result.IsDone)
+            {
+                conditions.MarkReconciling(result.Reason, result.Message);
+                await WriteStatusIfChangedAsync(entity, before, cancellationToken).ConfigureAwait(false);
+                return new(ReconcileOutcome.RequeueAfter, result.RetryAfter);
+            }
+        }
+
+        await client.PatchFinalizersAsync(entity, [.. entity.Metadata.Finalizers.Where(f => f != ApiGroup.Finalizer)], cancellationToken).ConfigureAwait(false);
+        return new(ReconcileOutcome.Finalized);
+    }
+
+    private ConditionSet Conditions(T entity) =>
+        new(entity.CommonStatus.Conditions, entity.Metadata.Generation ?? 0, _time);
+
+    private async Task WriteStatusIfChangedAsync(T entity, JsonObject before, CancellationToken cancellationToken)
+    {
+        if (JsonNode.DeepEquals(before, StatusDocument.Of(entity)))
+        {
+            return;
+        }
+
+        await client.PatchStatusAsync(entity, before, cancellationToken).ConfigureAwait(false);
+        metrics.StatusWrites.WithLabels(client.Info.ControllerName).Inc();
+    }
+
+    // One event per change of Ready, so that `kubectl describe` tells the object's story.
+    private static void PublishTransition(ReconcileContext<T> context, ConditionStatus? readyBefore)
+    {
+        var ready = context.Conditions[ConditionTypes.Ready];
+        if (ready is null || ready.Status == readyBefore)
+        {
+            return;
+        }
+
+        var stalled = context.Conditions[ConditionTypes.Stalled]?.Status == ConditionStatus.True;
+        context.Events.Publish(warning: stalled, ready.Reason, "Reconcile", ready.Message);
+    }
+}

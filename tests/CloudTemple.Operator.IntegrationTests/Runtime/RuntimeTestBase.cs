@@ -1,0 +1,45 @@
+using System.Text.Json;
+using CloudTemple.Operator.Entities;
+using CloudTemple.Operator.IntegrationTests.Harness;
+using k8s;
+using Xunit.Abstractions;
+
+namespace CloudTemple.Operator.IntegrationTests.Runtime;
+
+/// <summary>Helpers of the runtime's tests: Vlans applied with kubectl, read back typed, waited on.</summary>
+public abstract class RuntimeTestBase(ControlPlaneFixture fixture, ITestOutputHelper output) : ControlPlaneTest(fixture, output)
+{
+    protected static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    protected RuntimeHost StartRuntime(TestVlanReconciler reconciler, Func<CloudTemple.Operator.Runtime.RuntimeOptions, CloudTemple.Operator.Runtime.RuntimeOptions>? configure = null) =>
+        RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure, Loggers);
+
+    protected async Task ApplyVlanAsync(string name, params string[] zones)
+    {
+        var yaml = $"apiVersion: iaas.cloud-temple.com/v1alpha1\nkind: Vlan\nmetadata:\n  name: {name}\nspec:\n  availabilityZones: [{string.Join(", ", zones)}]\n";
+        (await Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"], yaml)).EnsureSuccess();
+    }
+
+    protected async Task<Vlan?> GetVlanAsync(string name)
+    {
+        try
+        {
+            var json = await Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(ApiGroup.Name, ApiGroup.Version, Namespace, "vlans", name);
+            return KubernetesJson.Deserialize<Vlan>(json.GetRawText());
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    protected Task<Vlan?> WaitForVlanAsync(string name, Func<Vlan?, bool> done, string what) =>
+        Eventually.UntilAsync(() => GetVlanAsync(name), done, Deadline, $"{what} ({Namespace}/{name})");
+
+    protected static bool IsReadyAt(Vlan? vlan, long generation) =>
+        vlan?.Status is { } status
+        && status.ObservedGeneration == generation
+        && status.Conditions.Any(c => c.Type == "Ready" && c.Status == ConditionStatus.True && c.ObservedGeneration == generation);
+
+    protected static double Counter(Prometheus.Counter counter, params string[] labels) => counter.WithLabels(labels).Value;
+}
