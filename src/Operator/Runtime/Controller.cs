@@ -39,7 +39,7 @@ public sealed partial class Controller<T>(
     {
         using var queue = new WorkQueue<ObjectKey>(options.Queue, _time, metrics.ForQueue(Name));
         var scheduler = new DelayedScheduler<ObjectKey>(queue, _time);
-        var loop = new ReconcileLoop<T>(new EntityClient<T>(client), reconciler, events, metrics, _time);
+        var loop = new ReconcileLoop<T>(new EntityClient<T>(client), reconciler, events, metrics, logger, _time);
         string?[] scopes = options.Namespaces.Count > 0 ? [.. options.Namespaces] : [null];
         var informers = scopes
             .Select(ns => new Informer<T>(new CustomObjectListWatcher<T>(client, ns), e => OnChange(e, queue, scheduler), logger, options.Informer, _time, metrics.ForInformer(Name)))
@@ -126,12 +126,7 @@ public sealed partial class Controller<T>(
             metrics.ActiveWorkers.WithLabels(Name).Inc();
             var started = _time.GetTimestamp();
             var result = "success";
-            using var scope = logger.BeginScope(new Dictionary<string, object>
-            {
-                ["controller"] = Name,
-                ["namespace"] = key.Namespace,
-                ["name"] = key.Name,
-            });
+            using var scope = logger.BeginScope(new ReconcileScope(Name, key));
             try
             {
                 var step = await loop.ProcessAsync(key, cancellationToken).ConfigureAwait(false);
@@ -177,6 +172,27 @@ public sealed partial class Controller<T>(
                 queue.Done(key);
             }
         }
+    }
+
+    // The object key on every log line of a reconcile: structured fields, and "vlan ns/name" as text.
+    private sealed class ReconcileScope(string controller, ObjectKey key) : IReadOnlyList<KeyValuePair<string, object>>
+    {
+        private readonly KeyValuePair<string, object>[] _fields =
+        [
+            new("controller", controller),
+            new("namespace", key.Namespace),
+            new("name", key.Name),
+        ];
+
+        public int Count => _fields.Length;
+
+        public KeyValuePair<string, object> this[int index] => _fields[index];
+
+        public IEnumerator<KeyValuePair<string, object>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object>>)_fields).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _fields.GetEnumerator();
+
+        public override string ToString() => $"{controller} {key}";
     }
 
     private static TimeSpan Jittered(TimeSpan period) => period * (0.9 + (Random.Shared.NextDouble() * 0.2));

@@ -44,7 +44,14 @@ public sealed partial class LeaderGate(IKubernetes client, RuntimeOptions option
                 _leading = false;
                 gauge.Set(0);
                 leading.Cancel();
-                LogStoppedLeading(options.Identity);
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    LogShuttingDown(options.Identity);
+                }
+                else
+                {
+                    LogStoppedLeading(options.Identity);
+                }
             };
             elector.OnNewLeader += leader => LogNewLeader(leader);
             try
@@ -101,6 +108,9 @@ public sealed partial class LeaderGate(IKubernetes client, RuntimeOptions option
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Identity} lost the lease: workers stopped")]
     private partial void LogStoppedLeading(string identity);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} is shutting down: workers stopped, releasing the lease")]
+    private partial void LogShuttingDown(string identity);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The leader is {Leader}")]
     private partial void LogNewLeader(string leader);

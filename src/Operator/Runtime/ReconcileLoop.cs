@@ -34,7 +34,7 @@ public readonly record struct ReconcileStep(ReconcileOutcome Outcome, TimeSpan? 
 /// with a patch to /status — only when it changed, and on condition that the object did not change
 /// meanwhile (a <see cref="ConflictException"/> otherwise).
 /// </summary>
-public sealed class ReconcileLoop<T>(EntityClient<T> client, IReconciler<T> reconciler, EventRecorder events, OperatorMetrics metrics, TimeProvider? time = null)
+public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler<T> reconciler, EventRecorder events, OperatorMetrics metrics, ILogger logger, TimeProvider? time = null)
     where T : class, ICustomResource
 {
     /// <summary>Condition type set while the paused annotation is "true".</summary>
@@ -63,8 +63,14 @@ public sealed class ReconcileLoop<T>(EntityClient<T> client, IReconciler<T> reco
         if (paused)
         {
             var statusAsRead = StatusDocument.Of(entity);
-            Conditions(entity).Set(Paused, ConditionStatus.True, "PausedByAnnotation",
+            var pausedConditions = Conditions(entity);
+            pausedConditions.Set(Paused, ConditionStatus.True, "PausedByAnnotation",
                 $"Reconciliation is paused by the annotation {ApiGroup.PausedAnnotation}: the platform is neither read nor written.");
+            if (pausedConditions.Changed)
+            {
+                LogPaused();
+            }
+
             await WriteStatusIfChangedAsync(entity, statusAsRead, cancellationToken).ConfigureAwait(false);
             return new(ReconcileOutcome.Paused);
         }
@@ -100,7 +106,7 @@ public sealed class ReconcileLoop<T>(EntityClient<T> client, IReconciler<T> reco
         }
 
         await WriteStatusIfChangedAsync(entity, before, cancellationToken).ConfigureAwait(false);
-        PublishTransition(context, readyBefore);
+        ReportTransition(context, readyBefore);
         return result.RequeueAfter is { } after ? new(ReconcileOutcome.RequeueAfter, after) : new(ReconcileOutcome.Done);
     }
 
@@ -132,6 +138,7 @@ public sealed class ReconcileLoop<T>(EntityClient<T> client, IReconciler<T> reco
         }
 
         await client.PatchFinalizersAsync(entity, [.. entity.Metadata.Finalizers.Where(f => f != ApiGroup.Finalizer)], cancellationToken).ConfigureAwait(false);
+        LogFinalized(nothingOnThePlatform ? "nothing was created on the platform" : spec.DeletionPolicy == DeletionPolicy.Orphan ? "deletion policy Orphan" : spec.ManagementPolicy == ManagementPolicy.Observe ? "observed only" : "the platform side is handled");
         return new(ReconcileOutcome.Finalized);
     }
 
@@ -149,8 +156,8 @@ public sealed class ReconcileLoop<T>(EntityClient<T> client, IReconciler<T> reco
         metrics.StatusWrites.WithLabels(client.Info.ControllerName).Inc();
     }
 
-    // One event per change of Ready, so that `kubectl describe` tells the object's story.
-    private static void PublishTransition(ReconcileContext<T> context, ConditionStatus? readyBefore)
+    // One log line and one event per change of Ready, so that logs and `kubectl describe` tell the object's story.
+    private void ReportTransition(ReconcileContext<T> context, ConditionStatus? readyBefore)
     {
         var ready = context.Conditions[ConditionTypes.Ready];
         if (ready is null || ready.Status == readyBefore)
@@ -159,6 +166,16 @@ public sealed class ReconcileLoop<T>(EntityClient<T> client, IReconciler<T> reco
         }
 
         var stalled = context.Conditions[ConditionTypes.Stalled]?.Status == ConditionStatus.True;
+        LogReady(ready.Status, ready.Reason, ready.Message);
         context.Events.Publish(warning: stalled, ready.Reason, "Reconcile", ready.Message);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ready is {Status} ({Reason}): {Message}")]
+    private partial void LogReady(ConditionStatus status, string reason, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Paused by annotation: no platform call until it is removed")]
+    private partial void LogPaused();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Finalizer removed: {Why}")]
+    private partial void LogFinalized(string why);
 }

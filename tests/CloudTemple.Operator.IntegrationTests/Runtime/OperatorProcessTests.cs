@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using CloudTemple.Operator.Entities;
+using CloudTemple.Operator.IntegrationTests.Harness;
+using Xunit.Abstractions;
+
+namespace CloudTemple.Operator.IntegrationTests.Runtime;
+
+/// <summary>The published operator binary, run as a process the way a pod runs it.</summary>
+public sealed class OperatorProcessTests(ControlPlaneFixture fixture, ITestOutputHelper output) : RuntimeTestBase(fixture, output)
+{
+    [Fact]
+    public async Task TheOperatorProcess_ServesProbesAndMetrics_LogsJsonWithTheObjectKey_AndStopsGracefully()
+    {
+        var (metricsPort, probePort) = (FreePort(), FreePort());
+        var logs = new StringBuilder();
+        using var process = StartOperator(metricsPort, probePort, logs);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            await Eventually.UntilAsync(() => Status(http, $"http://127.0.0.1:{probePort}/healthz"), s => s == HttpStatusCode.OK, Deadline, "/healthz to answer 200");
+            await Eventually.UntilAsync(() => Status(http, $"http://127.0.0.1:{probePort}/readyz"), s => s == HttpStatusCode.OK, Deadline, "/readyz to answer 200");
+
+            await ApplyVlanAsync("app", "PAR7S");
+            var vlan = await WaitForVlanAsync("app",
+                v => v?.Status?.Conditions.Any(c => c.Type == "Stalled" && c.Status == ConditionStatus.True && c.Reason == "NoPlatformDriver") == true,
+                "the operator to report that no platform driver is configured");
+            Assert.Contains(ApiGroup.Finalizer, vlan!.Metadata.Finalizers);
+            Assert.Contains(vlan.Status!.Conditions, c => c.Type == "Ready" && c.Status == ConditionStatus.False);
+
+            var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"));
+            foreach (var series in new[]
+            {
+                "controller_runtime_reconcile_total{controller=\"vlan\",result=\"success\"}",
+                "controller_runtime_reconcile_errors_total",
+                "controller_runtime_reconcile_time_seconds_bucket{controller=\"vlan\"",
+                "controller_runtime_max_concurrent_reconciles{controller=\"vlan\"} 4",
+                "controller_runtime_active_workers{controller=\"vlan\"}",
+                "workqueue_depth{name=\"vlan\"}",
+                "workqueue_adds_total{name=\"vlan\"}",
+                "workqueue_queue_duration_seconds_bucket{name=\"vlan\"",
+                "workqueue_work_duration_seconds_bucket{name=\"vlan\"",
+                "workqueue_retries_total",
+                "leader_election_master_status{name=\"cloudtemple-operator-leader\"} 1",
+                "cloudtemple_informer_lists_total{controller=\"vlan\"}",
+            })
+            {
+                Assert.Contains(series, metrics, StringComparison.Ordinal);
+            }
+
+            Assert.True(Value(metrics, "controller_runtime_reconcile_total{controller=\"vlan\",result=\"success\"}") >= 1);
+            Assert.True(Value(metrics, "workqueue_adds_total{name=\"vlan\"}") >= 1);
+            Assert.True(Value(metrics, "cloudtemple_process_working_set_bytes") > 10_000_000);
+
+            Assert.Contains($"\"namespace\":\"{Namespace}\"", Snapshot(logs), StringComparison.Ordinal);
+            Assert.Contains("\"name\":\"app\"", Snapshot(logs), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Signal(process, "TERM");
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(deadline.Token);
+            Output(Snapshot(logs));
+        }
+
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("releasing the lease", Snapshot(logs), StringComparison.Ordinal);
+    }
+
+    private Process StartOperator(int metricsPort, int probePort, StringBuilder logs)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "cloudtemple-operator.dll"), "run",
+            "--kubeconfig", Fixture.ControlPlane.KubeconfigPath,
+            "--namespaces", Namespace,
+            "--leader-election-namespace", Namespace,
+            "--metrics-address", $"127.0.0.1:{metricsPort}",
+            "--probe-address", $"127.0.0.1:{probePort}",
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => Append(logs, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(logs, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void Append(StringBuilder logs, string? line)
+    {
+        if (line is not null)
+        {
+            lock (logs)
+            {
+                logs.AppendLine(line);
+            }
+        }
+    }
+
+    private static string Snapshot(StringBuilder logs)
+    {
+        lock (logs)
+        {
+            return logs.ToString();
+        }
+    }
+
+    private static async Task<HttpStatusCode?> Status(HttpClient http, string url)
+    {
+        try
+        {
+            using var response = await http.GetAsync(new Uri(url));
+            return response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static double Value(string metrics, string series) =>
+        double.Parse(metrics.Split('\n').First(l => l.StartsWith(series, StringComparison.Ordinal))[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void Signal(Process process, string signal)
+    {
+        if (!process.HasExited)
+        {
+            using var kill = Process.Start("kill", $"-{signal} {process.Id}");
+            kill.WaitForExit();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
