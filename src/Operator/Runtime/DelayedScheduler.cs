@@ -56,34 +56,40 @@ public sealed class DelayedScheduler<TKey>(WorkQueue<TKey> queue, TimeProvider? 
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            TimeSpan wait;
-            Task wake;
-            lock (_lock)
-            {
-                var now = _time.GetUtcNow();
-                while (_timeline.TryPeek(out var next, out _) && next.Due <= now)
-                {
-                    _timeline.Dequeue();
-                    if (_due.TryGetValue((next.Key, next.Lane), out var due) && due == next.Due)
-                    {
-                        _due.Remove((next.Key, next.Lane));
-                        queue.Add(next.Key, next.Lane);
-                    }
-                }
-
-                wait = _timeline.TryPeek(out var first, out _) ? first.Due - now : Timeout.InfiniteTimeSpan;
-                if (_wake.Task.IsCompleted)
-                {
-                    _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                }
-
-                wake = _wake.Task;
-            }
-
+            var (wait, wake) = Pump();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var timer = Task.Delay(wait, _time, stop.Token);
             await Task.WhenAny(timer, wake).ConfigureAwait(false);
             await stop.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Moves the keys due by now into the queue; returns how long until the next one is due, and a
+    /// task that completes when something earlier is scheduled.
+    /// </summary>
+    internal (TimeSpan Wait, Task Wake) Pump()
+    {
+        lock (_lock)
+        {
+            var now = _time.GetUtcNow();
+            while (_timeline.TryPeek(out var next, out _) && next.Due <= now)
+            {
+                _timeline.Dequeue();
+                if (_due.TryGetValue((next.Key, next.Lane), out var due) && due == next.Due)
+                {
+                    _due.Remove((next.Key, next.Lane));
+                    queue.Add(next.Key, next.Lane);
+                }
+            }
+
+            if (_wake.Task.IsCompleted)
+            {
+                _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            var wait = _timeline.TryPeek(out var first, out _) ? first.Due - now : Timeout.InfiniteTimeSpan;
+            return (wait, _wake.Task);
         }
     }
 }
