@@ -47,7 +47,7 @@ sandbox: control-plane build ## Start a local control plane with the CRDs and co
 
 .PHONY: bench-runtime
 bench-runtime: control-plane build ## Print the controller runtime's reconciles/s and memory (no-op reconciler, 1,000 objects).
-	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" $(DOTNET) bench/CloudTemple.Operator.Benchmarks/bin/$(CONFIGURATION)/net10.0/cloudtemple-bench.dll --repository . $(ARGS)
+	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" $(DOTNET) bench/CloudTemple.Operator.Benchmarks/bin/$(CONFIGURATION)/net10.0/cloudtemple-bench.dll runtime --repository . $(ARGS)
 
 .PHONY: run
 run: build ## Run the operator binary with ARGS (the controllers arrive with the runtime issue; today: `generate`).

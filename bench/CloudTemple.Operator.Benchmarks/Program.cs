@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using CloudTemple.Operator.Benchmarks;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.LocalControlPlane;
@@ -8,9 +9,27 @@ using CloudTemple.Operator.Runtime;
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 
+// Benchmark scenarios, each printing figures; none fails for being slow.
+//   cloudtemple-bench runtime [--objects N] [--parallelism P] [--seconds S] [--repository DIR]
+//   cloudtemple-bench simulator [...]
+return args.FirstOrDefault() switch
+{
+    "runtime" => await RuntimeScenario(args[1..]),
+    "simulator" => await SimulatorScenario.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: cloudtemple-bench runtime|simulator [options]");
+    return 2;
+}
+
 // The controller runtime's throughput with a reconciler that does nothing: N objects on a real
 // API server, a resync period short enough that the workers never run dry, and the figures the
-// runtime's own metrics and the process report. It never fails for being slow; it reports.
+// runtime's own metrics and the process report.
+static async Task<int> RuntimeScenario(string[] args)
+{
 var objects = Argument("--objects", 1000);
 var parallelism = Argument("--parallelism", 8);
 var seconds = Argument("--seconds", 20);
@@ -98,6 +117,7 @@ int Argument(string name, int fallback)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
 }
 
 /// <summary>Marks every object Ready once, then does nothing: what remains is the runtime's own cost.</summary>
