@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.RateLimiting;
 using CloudTemple.Operator.Entities;
 using k8s;
@@ -69,7 +70,8 @@ public sealed partial class EventRecorder : IDisposable
         var now = _time.GetUtcNow().UtcDateTime;
         var body = new Eventsv1Event
         {
-            Metadata = new V1ObjectMeta { GenerateName = $"{key.Name}.", NamespaceProperty = key.Namespace },
+            // Named as client-go names events: the object's name, then a unique hexadecimal suffix.
+            Metadata = new V1ObjectMeta { Name = EventName(key.Name, now), NamespaceProperty = key.Namespace },
             EventTime = now,
             ReportingController = ReportingController,
             ReportingInstance = _instance,
@@ -91,6 +93,12 @@ public sealed partial class EventRecorder : IDisposable
         _ = CreateAsync(body, key);
     }
 
+    private static string EventName(string objectName, DateTime now)
+    {
+        var suffix = string.Create(CultureInfo.InvariantCulture, $".{(now - DateTime.UnixEpoch).Ticks * 100:x}{Random.Shared.Next(0x10000):x4}");
+        return objectName[..Math.Min(objectName.Length, 253 - suffix.Length)] + suffix;
+    }
+
     private async Task CreateAsync(Eventsv1Event body, ObjectKey key)
     {
         try
@@ -103,7 +111,7 @@ public sealed partial class EventRecorder : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not publish event {Reason} about {Key}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish event {Reason} about {Key}")]
     private partial void LogEventFailed(Exception exception, ObjectKey key, string reason);
 
     private sealed class Sink(EventRecorder recorder, ICustomResource regarding) : IEventSink

@@ -69,6 +69,32 @@ public sealed class OperatorProcessTests(ControlPlaneFixture fixture, ITestOutpu
         Assert.Contains("releasing the lease", Snapshot(logs), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunHelp_ListsEveryFlag_WithItsEnvironmentVariable()
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cloudtemple-operator.dll"));
+        info.ArgumentList.Add("run");
+        info.ArgumentList.Add("--help");
+        using var process = Process.Start(info)!;
+        var help = await process.StandardOutput.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(deadline.Token);
+
+        Assert.Equal(0, process.ExitCode);
+        foreach (var (flag, variable) in new[]
+        {
+            ("--kubeconfig", "KUBECONFIG"), ("--namespaces", "CLOUDTEMPLE_NAMESPACES"), ("--parallelism", "CLOUDTEMPLE_PARALLELISM"),
+            ("--resync-period", "CLOUDTEMPLE_RESYNC_PERIOD"), ("--leader-elect", "CLOUDTEMPLE_LEADER_ELECT"),
+            ("--leader-election-namespace", "CLOUDTEMPLE_LEADER_ELECTION_NAMESPACE"), ("--identity", "POD_NAME"),
+            ("--metrics-address", "CLOUDTEMPLE_METRICS_ADDRESS"), ("--probe-address", "CLOUDTEMPLE_PROBE_ADDRESS"),
+        })
+        {
+            Assert.Contains(flag, help, StringComparison.Ordinal);
+            Assert.Contains($"[env: {variable}]", help, StringComparison.Ordinal);
+        }
+    }
+
     private Process StartOperator(int metricsPort, int probePort, StringBuilder logs)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
