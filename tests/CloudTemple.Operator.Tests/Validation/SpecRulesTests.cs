@@ -1,0 +1,234 @@
+using CloudTemple.Operator.Entities;
+using CloudTemple.Operator.Entities.Catalog;
+using CloudTemple.Operator.Validation;
+
+namespace CloudTemple.Operator.Tests.Validation;
+
+public sealed class SpecRulesTests
+{
+    private readonly InMemoryNamespace _namespace = new();
+
+    [Fact]
+    public async Task C2_TheBladeType_CannotChangeInPlace()
+    {
+        var old = Cpool(blade: BladeType.Standard);
+        var violation = Assert.Single(await Check(Cpool(blade: BladeType.Perf2), old));
+        Assert.Equal(("spec.bladeType", "C2"), (violation.Field, violation.Rule));
+        Assert.Contains("was standard, perf2 was asked", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task C3_TheZoneOfACpool_CannotChange() =>
+        Assert.Equal(("spec.availabilityZone", "C3"), Only(await Check(Cpool(zone: Zone.TH3S), Cpool(zone: Zone.PAR7S))));
+
+    [Theory]
+    [InlineData(3, 383)]
+    [InlineData(3, 1153)]
+    public async Task C4_TheMemoryReservation_StaysBetweenHostsTimes128AndHostsTimesTheBladesRam(int hosts, int memory)
+    {
+        var violation = Assert.Single(await Check(Cpool(hosts: hosts, memory: memory)));
+        Assert.Equal(("spec.memoryGiB", "C4"), (violation.Field, violation.Rule));
+        Assert.Contains("between 384 GiB (hosts × 128) and 1152 GiB (hosts × 384)", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(3, 384)]
+    [InlineData(3, 1152)]
+    public async Task C4_TheBoundsThemselves_AreAllowed(int hosts, int memory) =>
+        Assert.Empty(await Check(Cpool(hosts: hosts, memory: memory)));
+
+    [Fact]
+    public async Task C8_AHypervisorUpdate_OnAOneHostCpool_IsRefused()
+    {
+        var old = Cpool(hosts: 1, build: "ESXi 8.0 U2");
+        Assert.Equal(("spec.hypervisorBuild", "C8"), Only(await Check(Cpool(hosts: 1, build: "ESXi 8.0 U3"), old)));
+    }
+
+    [Fact]
+    public async Task C8_AHypervisorUpdate_OnTwoHosts_IsAllowed() =>
+        Assert.Empty(await Check(Cpool(hosts: 2, build: "ESXi 8.0 U3"), Cpool(hosts: 2, build: "ESXi 8.0 U2")));
+
+    [Fact]
+    public async Task C9_RulesThatJoinAndSeparateTheSamePair_Contradict()
+    {
+        var cpool = Cpool();
+        cpool.Spec.AffinityRules =
+        [
+            new AffinityRule { Name = "together", Type = AffinityType.Affinity, VirtualMachines = ["app-01", "cache-01", "web-01"] },
+            new AffinityRule { Name = "apart", Type = AffinityType.AntiAffinity, VirtualMachines = ["web-01", "app-01"] },
+        ];
+
+        var violation = Assert.Single(await Check(cpool));
+        Assert.Equal(("spec.affinityRules", "C9"), (violation.Field, violation.Rule));
+        Assert.Contains("'together' (Affinity) and 'apart' (AntiAffinity) both join and separate app-01 and web-01", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task C9_ADisabledRule_ContradictsNothing()
+    {
+        var cpool = Cpool();
+        cpool.Spec.AffinityRules =
+        [
+            new AffinityRule { Name = "together", Type = AffinityType.Affinity, VirtualMachines = ["a", "b"] },
+            new AffinityRule { Name = "apart", Type = AffinityType.AntiAffinity, Enabled = false, VirtualMachines = ["a", "b"] },
+        ];
+
+        Assert.Empty(await Check(cpool));
+    }
+
+    [Fact]
+    public async Task B8_AVolume_CanGrow_ButNeverShrink()
+    {
+        Assert.Empty(await Check(Volume(size: 2048), Volume(size: 1024)));
+        var violation = Assert.Single(await Check(Volume(size: 1024), Volume(size: 2048)));
+        Assert.Equal(("spec.sizeGiB", "B8"), (violation.Field, violation.Rule));
+        Assert.Contains("it has 2048 GiB, 1024 GiB was asked", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task B8_FlashAndMass_DoNotChangeIntoEachOther_ButFlashClassesDo()
+    {
+        Assert.Empty(await Check(Volume(storageClass: StorageClass.Ultra), Volume(storageClass: StorageClass.Premium)));
+        Assert.Equal(("spec.storageClass", "B8"), Only(await Check(Volume(storageClass: StorageClass.Mass), Volume(storageClass: StorageClass.Premium))));
+    }
+
+    [Fact]
+    public async Task B10_SyncReplication_IsRefusedWithItsReason()
+    {
+        var volume = Volume(replication: new VolumeReplicationSpec { Mode = ReplicationMode.Sync, TargetAvailabilityZone = Zone.TH3S, StandbyCpoolRef = new() { Name = "dr" } });
+        var violation = Assert.Single(await Check(volume));
+        Assert.Equal(("spec.replication.mode", "B10"), (violation.Field, violation.Rule));
+        Assert.Contains("no longer sold since 2024-01-01", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(StorageClass.Enterprise)]
+    [InlineData(StorageClass.Ultra)]
+    [InlineData(StorageClass.Mass)]
+    public async Task B11_GlobalMirror_IsOnlyForEssentialStandardAndPremium(StorageClass storageClass)
+    {
+        var violation = Assert.Single(await Check(Volume(storageClass: storageClass, replication: Mirror(Zone.TH3S))));
+        Assert.Equal(("spec.replication", "B11"), (violation.Field, violation.Rule));
+        Assert.Contains("only available for the essential, standard and premium classes", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task B12_TheReplica_IsInAnotherZone() =>
+        Assert.Equal(("spec.replication.targetAvailabilityZone", "B12"), Only(await Check(Volume(replication: Mirror(Zone.PAR7S)))));
+
+    [Fact]
+    public async Task B12_TheTargetZone_CannotChange() =>
+        Assert.Equal(("spec.replication.targetAvailabilityZone", "B12"), Only(await Check(Volume(replication: Mirror(Zone.AZ07)), Volume(replication: Mirror(Zone.TH3S)))));
+
+    [Fact]
+    public async Task B6_ADatastore_IsMountedByCpoolsOfItsOwnZone()
+    {
+        _namespace.Add(Cpool(name: "far", zone: Zone.TH3S));
+        var volume = Volume();
+        volume.Spec.CpoolRefs = [new() { Name = "far" }];
+
+        Assert.Equal(("spec.cpoolRefs[0]", "B6"), Only(await Check(volume)));
+    }
+
+    [Fact]
+    public async Task B14_TheStandbyCpool_IsInTheTargetZone()
+    {
+        _namespace.Add(Cpool(name: "dr", zone: Zone.AZ07));
+        Assert.Equal(("spec.replication.standbyCpoolRef", "B14"), Only(await Check(Volume(replication: Mirror(Zone.TH3S)))));
+    }
+
+    [Fact]
+    public async Task AReferenceToAnObjectNotYetCreated_IsAllowed_SoAWholeTenantCanBeAppliedAtOnce() =>
+        Assert.Empty(await Check(Volume(replication: Mirror(Zone.TH3S))));
+
+    [Fact]
+    public async Task K2_ARetentionOfNothing_IsRefused()
+    {
+        var policy = new BackupPolicy { Metadata = new() { Name = "p", NamespaceProperty = "ns" } };
+        Assert.Equal(("spec.retention", "K2"), Only(await Check(policy)));
+        policy.Spec.Retention.Weeks = 4;
+        Assert.Empty(await Check(policy));
+    }
+
+    [Fact]
+    public async Task X1_AVmEncryptedByAKeyProvider_CannotBeReplicated()
+    {
+        _namespace.Add(new HsmKeyProvider { Metadata = new() { Name = "kms", NamespaceProperty = "ns" }, Spec = new() { EncryptedVirtualMachines = ["pay-01"] } });
+        var violation = Assert.Single(await Check(Replication("pay-01")));
+        Assert.Equal(("spec.virtualMachine", "X1"), (violation.Field, violation.Rule));
+        Assert.Contains("encrypted by HsmKeyProvider 'kms'", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task X1_AReplicatedVm_CannotBeEncrypted()
+    {
+        _namespace.Add(Replication("app-01"));
+        var provider = new HsmKeyProvider { Metadata = new() { Name = "kms", NamespaceProperty = "ns" }, Spec = new() { EncryptedVirtualMachines = ["app-01", "pay-01"] } };
+
+        var violation = Assert.Single(await Check(provider));
+        Assert.Equal(("spec.encryptedVirtualMachines", "X1"), (violation.Field, violation.Rule));
+        Assert.Contains("VM 'app-01' is replicated by VmReplication 'app-01'", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task V3_TheTargetCpoolAndVolume_AreInOneZone()
+    {
+        _namespace.Add(Cpool(name: "dr", zone: Zone.TH3S));
+        _namespace.Add(Volume(name: "dr-data", zone: Zone.AZ07));
+        Assert.Equal(("spec.targetBlockVolumeRef", "V3"), Only(await Check(Replication("app-01"))));
+    }
+
+    [Fact]
+    public async Task TheVirtualMachineOfAReplication_CannotChange() =>
+        Assert.Equal(("spec.virtualMachine", "immutable"), Only(await Check(Replication("app-02"), Replication("app-01"))));
+
+    [Fact]
+    public async Task EveryViolation_NamesTheFieldAndTheRule() =>
+        Assert.Equal("spec.sizeGiB: a volume can grow, never shrink: it has 2048 GiB, 1024 GiB was asked (rule B8)",
+            (await Check(Volume(size: 1024), Volume(size: 2048))).Single().ToString());
+
+    private Task<IReadOnlyList<Violation>> Check(ICustomResource current, ICustomResource? old = null) =>
+        SpecRules.CheckAsync(current, old, _namespace, CancellationToken.None);
+
+    private static (string Field, string Rule) Only(IReadOnlyList<Violation> violations)
+    {
+        var violation = Assert.Single(violations);
+        return (violation.Field, violation.Rule);
+    }
+
+    private static Cpool Cpool(string name = "prod", Zone zone = Zone.PAR7S, BladeType blade = BladeType.Standard, int hosts = 3, int? memory = null, string? build = null) => new()
+    {
+        Metadata = new() { Name = name, NamespaceProperty = "ns" },
+        Spec = new() { AvailabilityZone = zone, BladeType = blade, Hosts = hosts, MemoryGiB = memory, HypervisorBuild = build },
+    };
+
+    private static BlockVolume Volume(string name = "data", Zone zone = Zone.PAR7S, StorageClass storageClass = StorageClass.Premium, long size = 1024, VolumeReplicationSpec? replication = null) => new()
+    {
+        Metadata = new() { Name = name, NamespaceProperty = "ns" },
+        Spec = new() { AvailabilityZone = zone, StorageClass = storageClass, SizeGiB = size, Replication = replication },
+    };
+
+    private static VolumeReplicationSpec Mirror(Zone target) =>
+        new() { Mode = ReplicationMode.Async, TargetAvailabilityZone = target, StandbyCpoolRef = new() { Name = "dr" } };
+
+    private static VmReplication Replication(string vm) => new()
+    {
+        Metadata = new() { Name = vm, NamespaceProperty = "ns" },
+        Spec = new() { VirtualMachine = vm, TargetCpoolRef = new() { Name = "dr" }, TargetBlockVolumeRef = new() { Name = "dr-data" }, RpoHours = 4 },
+    };
+
+    private sealed class InMemoryNamespace : INamespaceView
+    {
+        private readonly List<ICustomResource> _objects = [];
+
+        public void Add(ICustomResource entity) => _objects.Add(entity);
+
+        public Task<T?> FindAsync<T>(string namespaceName, string name, CancellationToken cancellationToken)
+            where T : class, ICustomResource =>
+            Task.FromResult(_objects.OfType<T>().FirstOrDefault(o => o.Metadata.Name == name && o.Metadata.NamespaceProperty == namespaceName));
+
+        public Task<IReadOnlyList<T>> ListAsync<T>(string namespaceName, CancellationToken cancellationToken)
+            where T : class, ICustomResource =>
+            Task.FromResult<IReadOnlyList<T>>([.. _objects.OfType<T>().Where(o => o.Metadata.NamespaceProperty == namespaceName)]);
+    }
+}
