@@ -1,7 +1,10 @@
 using System.CommandLine;
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
+using System.Net;
 using CloudTemple.Operator.Runtime;
+using CloudTemple.Operator.Validation;
+using CloudTemple.Operator.Webhooks;
 using k8s;
 using Prometheus;
 
@@ -21,10 +24,15 @@ internal static class RunCommand
         var identity = Option("--identity", "POD_NAME", $"{Environment.MachineName}-{Environment.ProcessId}", "This replica's name in the leader Lease.");
         var metricsAddress = Option("--metrics-address", "CLOUDTEMPLE_METRICS_ADDRESS", ":8080", "Address of the Prometheus /metrics endpoint, e.g. :8080 or 127.0.0.1:8080.");
         var probeAddress = Option("--probe-address", "CLOUDTEMPLE_PROBE_ADDRESS", ":8081", "Address of the /healthz and /readyz endpoints.");
+        var webhookAddress = Option("--webhook-address", "CLOUDTEMPLE_WEBHOOK_ADDRESS", ":9443", "Address of the validating webhook (TLS); 'off' disables it.");
+        var webhookConfiguration = Option("--webhook-configuration", "CLOUDTEMPLE_WEBHOOK_CONFIGURATION", "cloudtemple-operator", "Name of the ValidatingWebhookConfiguration the operator keeps current.");
+        var webhookUrl = Option<string?>("--webhook-url", "CLOUDTEMPLE_WEBHOOK_URL", null, "Local mode: the URL the API server calls the webhook at; the operator then writes the whole configuration. In a cluster leave it unset: the installer creates the configuration and the operator injects its CA.");
+        var webhookService = Option("--webhook-service", "CLOUDTEMPLE_WEBHOOK_SERVICE", $"cloudtemple-operator-webhook.{Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "default"}.svc", "DNS name of the webhook Service, for the serving certificate.");
 
         var command = new Command("run", "Run the operator: reconcile the cloudtemple kinds until stopped.")
         {
             kubeconfig, namespaces, parallelism, resync, leaderElect, leaseNamespace, identity, metricsAddress, probeAddress,
+            webhookAddress, webhookConfiguration, webhookUrl, webhookService,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -37,13 +45,21 @@ internal static class RunCommand
                 LeaseNamespace = parse.GetValue(leaseNamespace)!,
                 Identity = parse.GetValue(identity)!,
             };
-            return RunAsync(parse.GetValue(kubeconfig), options, parse.GetValue(metricsAddress)!, parse.GetValue(probeAddress)!, cancellationToken);
+            var service = parse.GetValue(webhookService)!;
+            var webhook = parse.GetValue(webhookAddress) is "off" or "" ? null : new WebhookOptions
+            {
+                ConfigurationName = parse.GetValue(webhookConfiguration)!,
+                Url = parse.GetValue(webhookUrl),
+                DnsNames = [service, $"{service}.cluster.local"],
+            };
+            var endpoints = new Endpoints(parse.GetValue(metricsAddress)!, parse.GetValue(probeAddress)!, webhook is null ? null : parse.GetValue(webhookAddress));
+            return RunAsync(parse.GetValue(kubeconfig), options, endpoints, webhook, cancellationToken);
         });
         return command;
     }
 
-    /// <summary>Hosts the runtime with JSON logs, graceful shutdown, probes and metrics.</summary>
-    public static async Task<int> RunAsync(string? kubeconfig, RuntimeOptions options, string metricsAddress, string probeAddress, CancellationToken cancellationToken)
+    /// <summary>Hosts the runtime with JSON logs, graceful shutdown, probes, metrics and the validating webhook.</summary>
+    public static async Task<int> RunAsync(string? kubeconfig, RuntimeOptions options, Endpoints endpoints, WebhookOptions? webhook, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -53,7 +69,20 @@ internal static class RunCommand
             json.UseUtcTimestamp = true;
             json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
-        builder.WebHost.UseUrls(Url(metricsAddress), Url(probeAddress));
+        using var certificates = webhook is null ? null : new WebhookCertificates(webhook.DnsNames);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(endpoints.Metrics);
+            if (endpoints.Probes.Port != endpoints.Metrics.Port)
+            {
+                kestrel.Listen(endpoints.Probes);
+            }
+
+            if (endpoints.Webhook is { } address && certificates is not null)
+            {
+                kestrel.Listen(address, listen => listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Current));
+            }
+        });
 
         var config = kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
             ? KubernetesClientConfiguration.InClusterConfig()
@@ -62,12 +91,27 @@ internal static class RunCommand
         builder.Services.AddSingleton<IKubernetes>(client);
         builder.Services.AddSingleton(provider => Register(new OperatorRuntime(client, options, provider.GetRequiredService<ILoggerFactory>())));
         builder.Services.AddHostedService<RuntimeService>();
+        if (webhook is not null && certificates is not null)
+        {
+            builder.Services.AddSingleton(certificates);
+            builder.Services.AddSingleton(webhook);
+            builder.Services.AddSingleton(new WebhookRegistration(client, webhook.ConfigurationName));
+            builder.Services.AddHostedService<WebhookService>();
+        }
 
         await using var app = builder.Build();
         var runtime = app.Services.GetRequiredService<OperatorRuntime>();
-        app.MapGet("/healthz", () => Results.Text("ok")).RequireHost($"*:{Port(probeAddress)}");
-        app.MapGet("/readyz", () => runtime.IsReady ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503)).RequireHost($"*:{Port(probeAddress)}");
-        app.MapMetrics("/metrics", runtime.Metrics.Registry).RequireHost($"*:{Port(metricsAddress)}");
+        app.MapGet("/healthz", () => Results.Text("ok")).RequireHost($"*:{endpoints.Probes.Port}");
+        app.MapGet("/readyz", () => runtime.IsReady ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503)).RequireHost($"*:{endpoints.Probes.Port}");
+        app.MapMetrics("/metrics", runtime.Metrics.Registry).RequireHost($"*:{endpoints.Metrics.Port}");
+        if (endpoints.Webhook is { } webhookEndpoint)
+        {
+            foreach (var route in app.MapValidation(new ApiNamespaceView(client)))
+            {
+                route.RequireHost($"*:{webhookEndpoint.Port}");
+            }
+        }
+
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
@@ -81,9 +125,24 @@ internal static class RunCommand
         .AddController(new NoPlatformReconciler<VmReplication>())
         .AddController(new NoPlatformReconciler<HsmKeyProvider>());
 
-    private static string Url(string address) => address.StartsWith(':') ? $"http://0.0.0.0{address}" : $"http://{address}";
+    /// <summary>Where the operator listens: metrics, probes, and the webhook (null when off).</summary>
+    internal sealed record Endpoints(IPEndPoint Metrics, IPEndPoint Probes, IPEndPoint? Webhook)
+    {
+        public Endpoints(string metrics, string probes, string? webhook)
+            : this(Parse(metrics), Parse(probes), webhook is null ? null : Parse(webhook))
+        {
+        }
 
-    private static string Port(string address) => address[(address.LastIndexOf(':') + 1)..];
+        // ":8080" listens on every interface; "127.0.0.1:8080" or "localhost:8080" on that one.
+        private static IPEndPoint Parse(string address)
+        {
+            var colon = address.LastIndexOf(':');
+            var host = address[..colon];
+            var port = int.Parse(address[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            var ip = host.Length == 0 ? IPAddress.Any : host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
+            return new IPEndPoint(ip, port);
+        }
+    }
 
     private static Option<T> Option<T>(string name, string environmentVariable, T fallback, string description) => new(name)
     {

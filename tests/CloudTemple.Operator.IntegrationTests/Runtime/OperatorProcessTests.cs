@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using Xunit.Abstractions;
@@ -14,14 +12,12 @@ public sealed class OperatorProcessTests(ControlPlaneFixture fixture, ITestOutpu
     [Fact]
     public async Task TheOperatorProcess_ServesProbesAndMetrics_LogsJsonWithTheObjectKey_AndStopsGracefully()
     {
-        var (metricsPort, probePort) = (FreePort(), FreePort());
-        var logs = new StringBuilder();
-        using var process = StartOperator(metricsPort, probePort, logs);
+        await using var process = OperatorProcess.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, Client);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
-            await Eventually.UntilAsync(() => Status(http, $"http://127.0.0.1:{probePort}/healthz"), s => s == HttpStatusCode.OK, Deadline, "/healthz to answer 200");
-            await Eventually.UntilAsync(() => Status(http, $"http://127.0.0.1:{probePort}/readyz"), s => s == HttpStatusCode.OK, Deadline, "/readyz to answer 200");
+            await Eventually.UntilAsync(() => Status(http, $"http://127.0.0.1:{process.ProbePort}/healthz"), s => s == HttpStatusCode.OK, Deadline, "/healthz to answer 200");
+            await Eventually.UntilAsync(() => Status(http, $"http://127.0.0.1:{process.ProbePort}/readyz"), s => s == HttpStatusCode.OK, Deadline, "/readyz to answer 200");
 
             await ApplyVlanAsync("app", "PAR7S");
             var vlan = await WaitForVlanAsync("app",
@@ -30,7 +26,7 @@ public sealed class OperatorProcessTests(ControlPlaneFixture fixture, ITestOutpu
             Assert.Contains(ApiGroup.Finalizer, vlan!.Metadata.Finalizers);
             Assert.Contains(vlan.Status!.Conditions, c => c.Type == "Ready" && c.Status == ConditionStatus.False);
 
-            var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"));
+            var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{process.MetricsPort}/metrics"));
             foreach (var series in new[]
             {
                 "controller_runtime_reconcile_total{controller=\"vlan\",result=\"success\"}",
@@ -54,19 +50,17 @@ public sealed class OperatorProcessTests(ControlPlaneFixture fixture, ITestOutpu
             Assert.True(Value(metrics, "workqueue_adds_total{name=\"vlan\"}") >= 1);
             Assert.True(Value(metrics, "cloudtemple_process_working_set_bytes") > 10_000_000);
 
-            Assert.Contains($"\"namespace\":\"{Namespace}\"", Snapshot(logs), StringComparison.Ordinal);
-            Assert.Contains("\"name\":\"app\"", Snapshot(logs), StringComparison.Ordinal);
+            Assert.Contains($"\"namespace\":\"{Namespace}\"", process.Logs, StringComparison.Ordinal);
+            Assert.Contains("\"name\":\"app\"", process.Logs, StringComparison.Ordinal);
         }
         finally
         {
-            Signal(process, "TERM");
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(deadline.Token);
-            Output(Snapshot(logs));
+            await process.StopAsync();
+            Output(process.Logs);
         }
 
         Assert.Equal(0, process.ExitCode);
-        Assert.Contains("releasing the lease", Snapshot(logs), StringComparison.Ordinal);
+        Assert.Contains("releasing the lease", process.Logs, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,49 +89,6 @@ public sealed class OperatorProcessTests(ControlPlaneFixture fixture, ITestOutpu
         }
     }
 
-    private Process StartOperator(int metricsPort, int probePort, StringBuilder logs)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "cloudtemple-operator.dll"), "run",
-            "--kubeconfig", Fixture.ControlPlane.KubeconfigPath,
-            "--namespaces", Namespace,
-            "--leader-election-namespace", Namespace,
-            "--metrics-address", $"127.0.0.1:{metricsPort}",
-            "--probe-address", $"127.0.0.1:{probePort}",
-        })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => Append(logs, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(logs, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Append(StringBuilder logs, string? line)
-    {
-        if (line is not null)
-        {
-            lock (logs)
-            {
-                logs.AppendLine(line);
-            }
-        }
-    }
-
-    private static string Snapshot(StringBuilder logs)
-    {
-        lock (logs)
-        {
-            return logs.ToString();
-        }
-    }
-
     private static async Task<HttpStatusCode?> Status(HttpClient http, string url)
     {
         try
@@ -153,20 +104,4 @@ public sealed class OperatorProcessTests(ControlPlaneFixture fixture, ITestOutpu
 
     private static double Value(string metrics, string series) =>
         double.Parse(metrics.Split('\n').First(l => l.StartsWith(series, StringComparison.Ordinal))[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-
-    private static void Signal(Process process, string signal)
-    {
-        if (!process.HasExited)
-        {
-            using var kill = Process.Start("kill", $"-{signal} {process.Id}");
-            kill.WaitForExit();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,0 +1,121 @@
+using System.Net;
+using k8s;
+using System.Text;
+using CloudTemple.Operator.IntegrationTests.Harness;
+using CloudTemple.Operator.Testing;
+using Xunit.Abstractions;
+
+namespace CloudTemple.Operator.IntegrationTests;
+
+/// <summary>
+/// The validating webhook, served by the operator process over TLS with its own CA, called by the
+/// real API server: each layer-W rule of docs/domain.md refuses a bad manifest at `kubectl apply`
+/// with the field and the rule.
+/// </summary>
+public sealed class WebhookTests(ControlPlaneFixture fixture, ITestOutputHelper output) : ControlPlaneTest(fixture, output)
+{
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(30);
+
+    /// <summary>A rule, the objects that must exist first, the bad manifest, the field and the rule id the refusal names.</summary>
+    public sealed record Case(string Rule, string[] Setup, string Bad, string Field);
+
+    private static readonly Case[] s_cases =
+    [
+        new("C4 memory above hosts × blade RAM", [], Cpool("prod", "PAR7S", "standard", 3, "memoryGiB: 2000"), "spec.memoryGiB"),
+        new("C9 contradictory affinity rules", [], Cpool("prod", "PAR7S", "standard", 3,
+            "affinityRules: [{name: together, type: Affinity, virtualMachines: [a, b]}, {name: apart, type: AntiAffinity, virtualMachines: [b, a]}]"), "spec.affinityRules"),
+        new("B11 Global Mirror on enterprise", [], Volume("data", "PAR7S", "enterprise", 1024, "replication: {mode: Async, targetAvailabilityZone: TH3S, standbyCpoolRef: {name: dr}}"), "spec.replication"),
+        new("B12 replica in the same zone", [], Volume("data", "PAR7S", "premium", 1024, "replication: {mode: Async, targetAvailabilityZone: PAR7S, standbyCpoolRef: {name: dr}}"), "spec.replication.targetAvailabilityZone"),
+        new("B6 datastore on a Cpool of another zone", [Cpool("far", "TH3S", "standard", 2)], Volume("data", "PAR7S", "premium", 1024, "cpoolRefs: [{name: far}]"), "spec.cpoolRefs[0]"),
+        new("K2 retention of nothing", [], "kind: BackupPolicy\nmetadata: {name: none}\nspec:\n  organization: Acme\n  tenant: acme\n  contact: {name: C, email: c@acme.example, phone: \"+33 1 23 45 67 89\"}\n  retention: {days: 0}\n", "spec.retention"),
+        new("X1 replicating an encrypted VM", ["kind: HsmKeyProvider\nmetadata: {name: kms}\nspec:\n  encryptedVirtualMachines: [pay-01]\n"],
+            "kind: VmReplication\nmetadata: {name: pay}\nspec:\n  virtualMachine: pay-01\n  targetCpoolRef: {name: dr}\n  targetBlockVolumeRef: {name: dr-data}\n  rpoHours: 4\n", "spec.virtualMachine"),
+        new("C2 blade type changed in place", [Cpool("c2", "PAR7S", "standard", 3)], Cpool("c2", "PAR7S", "perf2", 3), "spec.bladeType"),
+        new("C3 zone of a Cpool changed", [Cpool("c3", "PAR7S", "standard", 3)], Cpool("c3", "TH3S", "standard", 3), "spec.availabilityZone"),
+        new("C8 hypervisor update on one host", [Cpool("c8", "PAR7S", "standard", 1, "hypervisorBuild: \"8.0.2\"")], Cpool("c8", "PAR7S", "standard", 1, "hypervisorBuild: \"8.0.3\""), "spec.hypervisorBuild"),
+        new("B8 shrinking a volume", [Volume("b8", "PAR7S", "premium", 2048)], Volume("b8", "PAR7S", "premium", 1024), "spec.sizeGiB"),
+        new("B8 flash to mass in place", [Volume("b8m", "PAR7S", "premium", 2048)], Volume("b8m", "PAR7S", "mass", 2048), "spec.storageClass"),
+    ];
+
+    [Fact]
+    public async Task EveryWebhookRule_IsRefusedAtKubectlApply_WithTheFieldAndTheRule()
+    {
+        await using var process = await StartWithWebhookAsync();
+        var failures = new StringBuilder();
+
+        foreach (var (rule, setup, bad, field) in s_cases)
+        {
+            foreach (var manifest in setup)
+            {
+                (await Apply(manifest)).EnsureSuccess();
+            }
+
+            var result = await Apply(bad);
+            var ruleId = rule.Split(' ')[0];
+            if (result.Succeeded
+                || !result.StandardError.Contains("denied the request", StringComparison.Ordinal)
+                || !result.StandardError.Contains($"{field}: ", StringComparison.Ordinal)
+                || !result.StandardError.Contains($"(rule {ruleId})", StringComparison.Ordinal))
+            {
+                failures.AppendLine($"{rule}: expected a refusal naming {field} and rule {ruleId}, got:\n{result}");
+            }
+        }
+
+        Assert.True(failures.Length == 0, failures.ToString());
+    }
+
+    [Fact]
+    public async Task TheSampleTenant_IsAccepted_WithTheWebhookOn()
+    {
+        await using var process = await StartWithWebhookAsync();
+
+        var result = await Kubectl.RunAsync("apply", "-n", Namespace, "-k", RepositoryPaths.Combine("config", "samples"));
+
+        Assert.True(result.Succeeded, result.ToString());
+    }
+
+    [Fact]
+    public async Task WhenTheOperatorStops_ItsLocalWebhookConfigurationIsRemoved_SoWritesAreNotBlocked()
+    {
+        var process = await StartWithWebhookAsync();
+        await process.StopAsync();
+
+        var gone = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(
+            () => Client.AdmissionregistrationV1.ReadValidatingWebhookConfigurationAsync(process.WebhookConfiguration));
+        Assert.Equal(HttpStatusCode.NotFound, gone.Response.StatusCode);
+        (await Apply(Cpool("after", "PAR7S", "standard", 3))).EnsureSuccess();
+        await process.DisposeAsync();
+    }
+
+    // Starts the operator and waits until the API server calls its webhook (a server-side dry run of a bad object is refused).
+    private async Task<OperatorProcess> StartWithWebhookAsync()
+    {
+        var process = OperatorProcess.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, Client);
+        try
+        {
+            var probe = Cpool("probe", "PAR7S", "standard", 3, "memoryGiB: 2000");
+            await Eventually.UntilAsync(
+                () => Kubectl.RunAsync(["apply", "--dry-run=server", "-n", Namespace, "-f", "-"], Manifest(probe)),
+                r => r.StandardError.Contains("denied the request", StringComparison.Ordinal),
+                s_deadline, "the webhook to answer the API server");
+            return process;
+        }
+        catch
+        {
+            Output(process.Logs);
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    private Task<LocalControlPlane.KubectlResult> Apply(string manifest) =>
+        Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"], Manifest(manifest));
+
+    private static string Manifest(string body) => $"apiVersion: iaas.cloud-temple.com/v1alpha1\n{body}";
+
+    private static string Cpool(string name, string zone, string blade, int hosts, string extra = "") =>
+        $"kind: Cpool\nmetadata: {{name: {name}}}\nspec:\n  availabilityZone: {zone}\n  bladeType: {blade}\n  hosts: {hosts}\n" + (extra.Length > 0 ? $"  {extra}\n" : string.Empty);
+
+    private static string Volume(string name, string zone, string storageClass, int size, string extra = "") =>
+        $"kind: BlockVolume\nmetadata: {{name: {name}}}\nspec:\n  availabilityZone: {zone}\n  storageClass: {storageClass}\n  sizeGiB: {size}\n" + (extra.Length > 0 ? $"  {extra}\n" : string.Empty);
+}
