@@ -29,8 +29,9 @@ build: restore ## Build everything; warnings are errors.
 	$(DOTNET) build $(SOLUTION) --no-restore -c $(CONFIGURATION)
 
 .PHONY: manifests
-manifests: ## Regenerate config/crd from the C# types in src/Entities.
+manifests: ## Regenerate config/crd (from src/Entities), config/rbac and config/webhook (from src/Operator).
 	$(DOTNET) run --project src/Operator -c $(CONFIGURATION) -- generate crds --root .
+	$(DOTNET) run --project src/Operator -c $(CONFIGURATION) --no-build -- generate rbac --root .
 
 .PHONY: test
 # CT_CONTROL_PLANE_BIN: where hack/control-plane.sh cached kube-apiserver and etcd.

@@ -19,7 +19,15 @@ crds.SetAction(parse =>
         : string.Join('\n', changed.Select(c => $"wrote {c}")));
     return 0;
 });
-root.Subcommands.Add(new Command("generate", "Generate the manifests derived from the code.") { crds });
+var rbac = new Command("rbac", "Write the operator's RBAC and webhook configuration, derived from the code, to config/rbac/ and config/webhook/.") { rootOption };
+rbac.SetAction(parse =>
+{
+    var root = parse.GetValue(rootOption)!.FullName;
+    var changed = Manifests.Write(root, Manifests.RbacManifests()).Concat(Manifests.Write(root, Manifests.WebhookManifests())).ToList();
+    Console.WriteLine(changed.Count == 0 ? $"{Manifests.RbacDirectory}: up to date" : string.Join('\n', changed.Select(c => $"wrote {c}")));
+    return 0;
+});
+root.Subcommands.Add(new Command("generate", "Generate the manifests derived from the code.") { crds, rbac });
 root.Subcommands.Add(RunCommand.Create());
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -11,10 +11,18 @@ public sealed class CrdGeneratorTests
 
     public static TheoryData<string> Kinds() => [.. CustomResources.All.Select(t => t.Name)];
 
-    [Fact]
-    public void CommittedCrds_MatchWhatTheCodeGenerates()
+    public static TheoryData<string> GeneratedDirectories() => [Manifests.CrdDirectory, Manifests.RbacDirectory, Manifests.WebhookDirectory];
+
+    [Theory]
+    [MemberData(nameof(GeneratedDirectories))]
+    public void CommittedManifests_MatchWhatTheCodeGenerates(string directory)
     {
-        var generated = Manifests.Crds();
+        var generated = directory switch
+        {
+            Manifests.CrdDirectory => Manifests.Crds(),
+            Manifests.RbacDirectory => Manifests.RbacManifests(),
+            _ => Manifests.WebhookManifests(),
+        };
         foreach (var (path, content) in generated)
         {
             var committed = RepositoryPaths.Combine(path);
@@ -22,10 +30,21 @@ public sealed class CrdGeneratorTests
             Assert.True(content == File.ReadAllText(committed), $"{path} differs from what the code generates: run `make manifests`.");
         }
 
-        var extra = Directory.GetFiles(RepositoryPaths.Combine(Manifests.CrdDirectory), "*.yaml")
-            .Select(f => $"{Manifests.CrdDirectory}/{Path.GetFileName(f)}")
+        var extra = Directory.GetFiles(RepositoryPaths.Combine(directory), "*.yaml")
+            .Select(f => $"{directory}/{Path.GetFileName(f)}")
             .Where(f => !generated.ContainsKey(f));
         Assert.Empty(extra);
+    }
+
+    [Fact]
+    public void TheRbac_NamesEveryVerbAndResource_NeverAWildcard()
+    {
+        var rbac = Manifests.RbacManifests()[$"{Manifests.RbacDirectory}/rbac.yaml"];
+        Assert.DoesNotContain("'*'", rbac, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"*\"", rbac, StringComparison.Ordinal);
+        Assert.DoesNotContain("- '*'", rbac, StringComparison.Ordinal);
+        Assert.Contains("cpools/status", rbac, StringComparison.Ordinal);
+        Assert.Contains("cpools/finalizers", rbac, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -14,10 +14,28 @@ namespace CloudTemple.Operator.Webhooks;
 /// (Helm, kustomize) creates it pointing at the webhook Service and the operator only injects its
 /// CA bundle; run locally with a URL, the operator writes the whole configuration itself.
 /// </summary>
+[Rbac("admissionregistration.k8s.io", "validatingwebhookconfigurations", "get", "patch", "update", ResourceNames = ["cloudtemple-operator"])]
 public sealed class WebhookRegistration(IKubernetes client, string name)
 {
     /// <summary>The configuration for the six kinds, calling the webhook at <paramref name="url"/> (local mode).</summary>
-    public static V1ValidatingWebhookConfiguration Build(string name, string url, string caBundle, V1LabelSelector? namespaceSelector = null) => new()
+    public static V1ValidatingWebhookConfiguration Build(string name, string url, string caBundle) =>
+        Build(name, type => new Admissionregistrationv1WebhookClientConfig
+        {
+            Url = url.TrimEnd('/') + WebhookEndpoints.PathOf(type),
+            CaBundle = Encoding.UTF8.GetBytes(caBundle),
+        });
+
+    /// <summary>
+    /// The configuration for the six kinds, calling the webhook Service (cluster mode, as installed by
+    /// kustomize or Helm); the operator injects the CA bundle when it starts.
+    /// </summary>
+    public static V1ValidatingWebhookConfiguration BuildForService(string name, string service, string namespaceName) =>
+        Build(name, type => new Admissionregistrationv1WebhookClientConfig
+        {
+            Service = new Admissionregistrationv1ServiceReference { Name = service, NamespaceProperty = namespaceName, Path = WebhookEndpoints.PathOf(type), Port = 443 },
+        });
+
+    private static V1ValidatingWebhookConfiguration Build(string name, Func<Type, Admissionregistrationv1WebhookClientConfig> clientConfig) => new()
     {
         ApiVersion = "admissionregistration.k8s.io/v1",
         Kind = "ValidatingWebhookConfiguration",
@@ -32,12 +50,7 @@ public sealed class WebhookRegistration(IKubernetes client, string name)
                 SideEffects = "None",
                 FailurePolicy = "Fail",
                 TimeoutSeconds = 10,
-                NamespaceSelector = namespaceSelector,
-                ClientConfig = new Admissionregistrationv1WebhookClientConfig
-                {
-                    Url = url.TrimEnd('/') + WebhookEndpoints.PathOf(type),
-                    CaBundle = Encoding.UTF8.GetBytes(caBundle),
-                },
+                ClientConfig = clientConfig(type),
                 Rules =
                 [
                     new V1RuleWithOperations
