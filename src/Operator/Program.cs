@@ -23,7 +23,10 @@ var rbac = new Command("rbac", "Write the operator's RBAC and webhook configurat
 rbac.SetAction(parse =>
 {
     var root = parse.GetValue(rootOption)!.FullName;
-    var changed = Manifests.Write(root, Manifests.RbacManifests()).Concat(Manifests.Write(root, Manifests.WebhookManifests())).ToList();
+    var changed = Manifests.Write(root, Manifests.RbacManifests())
+        .Concat(Manifests.Write(root, Manifests.WebhookManifests()))
+        .Concat(Manifests.Write(root, Manifests.ArgoCdManifests(root)))
+        .ToList();
     Console.WriteLine(changed.Count == 0 ? $"{Manifests.RbacDirectory}: up to date" : string.Join('\n', changed.Select(c => $"wrote {c}")));
     return 0;
 });

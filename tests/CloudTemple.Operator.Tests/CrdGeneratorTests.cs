@@ -11,7 +11,7 @@ public sealed class CrdGeneratorTests
 
     public static TheoryData<string> Kinds() => [.. CustomResources.All.Select(t => t.Name)];
 
-    public static TheoryData<string> GeneratedDirectories() => [Manifests.CrdDirectory, Manifests.RbacDirectory, Manifests.WebhookDirectory];
+    public static TheoryData<string> GeneratedDirectories() => [Manifests.CrdDirectory, Manifests.RbacDirectory, Manifests.WebhookDirectory, Manifests.ArgoCdDirectory];
 
     [Theory]
     [MemberData(nameof(GeneratedDirectories))]
@@ -21,6 +21,7 @@ public sealed class CrdGeneratorTests
         {
             Manifests.CrdDirectory => Manifests.Crds(),
             Manifests.RbacDirectory => Manifests.RbacManifests(),
+            Manifests.ArgoCdDirectory => Manifests.ArgoCdManifests(RepositoryPaths.Root),
             _ => Manifests.WebhookManifests(),
         };
         foreach (var (path, content) in generated)

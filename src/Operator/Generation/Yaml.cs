@@ -65,7 +65,9 @@ internal static class Yaml
 
     private static void EmitString(IEmitter emitter, string text)
     {
-        var style = NeedsQuotes(text) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any;
+        var style = text.Contains('\n', StringComparison.Ordinal) ? ScalarStyle.Literal
+            : NeedsQuotes(text) ? ScalarStyle.DoubleQuoted
+            : ScalarStyle.Any;
         emitter.Emit(new Scalar(anchor: null, tag: null, text, style, isPlainImplicit: true, isQuotedImplicit: true));
     }
 
