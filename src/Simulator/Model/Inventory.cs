@@ -69,6 +69,9 @@ public sealed record VirtualMachine(
     bool WriteHeavy,
     string? EncryptionProviderId)
 {
+    /// <summary>Platform id, given when the VM is added to the inventory.</summary>
+    public string Id { get; init; } = string.Empty;
+
     /// <summary>Space its disks take on the datastore.</summary>
     public long DiskGiB => Disks.Sum(d => d.SizeGiB);
 
@@ -96,3 +99,10 @@ public sealed record VirtualMachineRequest(
     int SnapshotCount = 0,
     bool WriteHeavy = false,
     int? HostIndex = null);
+
+/// <summary>A personal access token: an id and a secret bound to one tenant and one user.</summary>
+/// <param name="Id">The token's id.</param>
+/// <param name="Secret">Its secret.</param>
+/// <param name="TenantId">The tenant it acts for.</param>
+/// <param name="UserId">The user it acts as.</param>
+public sealed record PersonalAccessToken(string Id, string Secret, string TenantId, string UserId);

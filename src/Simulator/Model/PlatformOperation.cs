@@ -32,6 +32,7 @@ public sealed record ConcernedItem(string Type, string Id);
 /// <param name="StopDate">When it completed or failed.</param>
 /// <param name="Result">On completion, the concerned resource's id.</param>
 /// <param name="Reason">On failure, why.</param>
+/// <param name="TenantId">The tenant that owns the concerned resource, if known.</param>
 public sealed record PlatformOperation(
     string Id,
     string Description,
@@ -42,7 +43,8 @@ public sealed record PlatformOperation(
     DateTimeOffset? StartDate,
     DateTimeOffset? StopDate,
     string? Result,
-    string? Reason);
+    string? Reason,
+    string? TenantId = null);
 
 /// <summary>What a write returns at once: the operation to poll and the resource it concerns.</summary>
 /// <param name="OperationId">The operation to poll.</param>

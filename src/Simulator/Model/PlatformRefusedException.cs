@@ -29,6 +29,9 @@ public sealed class PlatformRefusedException : Exception
         Blockers = blockers ?? [];
     }
 
+    /// <summary>The request conflicts with the resource's current state (HTTP 409) rather than being invalid (HTTP 400).</summary>
+    public bool Conflict { get; init; }
+
     /// <summary>The id of the broken rule, e.g. "B11".</summary>
     public string Rule { get; }
 

@@ -47,6 +47,9 @@ public sealed record BackupPolicy(
     string? RefusalReason,
     IReadOnlyList<BackupAssignment> Assignments)
 {
+    /// <summary>The tenant that sent the request through the service, if any: it may read the request whatever its fate.</summary>
+    public string? RequestedBy { get; init; }
+
     /// <summary>Backups are encrypted with this cipher (K1).</summary>
     public const string Encryption = "AES-256 (xts-plain64)";
 

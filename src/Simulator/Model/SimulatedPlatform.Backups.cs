@@ -11,7 +11,13 @@ public sealed partial class SimulatedPlatform
     /// a complete one is pending, then fulfilled (Active) or refused by the provider (Refused, with
     /// the reason), e.g. when the tenant does not belong to the organization named.
     /// </summary>
-    public Accepted RequestBackupPolicy(BackupPolicyRequest request)
+    public Accepted RequestBackupPolicy(BackupPolicyRequest request) => RequestBackupPolicy(request, requestedBy: null);
+
+    /// <summary>
+    /// Sends a backup policy service request on behalf of a tenant (the HTTP service's caller): the
+    /// request stays visible to that tenant even when the provider cannot match the names it carries.
+    /// </summary>
+    public Accepted RequestBackupPolicy(BackupPolicyRequest request, string? requestedBy)
     {
         ArgumentNullException.ThrowIfNull(request);
         lock (_lock)
@@ -21,16 +27,13 @@ public sealed partial class SimulatedPlatform
             var organization = _organizations.Values.FirstOrDefault(o => o.Name == request.OrganizationName);
             var tenant = _tenants.Values.FirstOrDefault(t => t.Name == request.TenantName && t.OrganizationId == organization?.Id);
             var id = NewId("backup-request");
-            _backupPolicies.Add(id, new BackupPolicy(id, request.PolicyName, tenant?.Id, request, BackupPolicyPhase.Requested, RefusalReason: null, []));
+            _backupPolicies.Add(id, new BackupPolicy(id, request.PolicyName, tenant?.Id, request, BackupPolicyPhase.Requested, RefusalReason: null, []) { RequestedBy = requestedBy });
             return Enqueue(
                 $"Backup policy service request {request.PolicyName}",
                 new ConcernedItem("backupPolicy", id),
                 _options.BackupServiceRequest,
-                _ => _backupPolicies[id] = _backupPolicies[id] with { Phase = BackupPolicyPhase.Active },
-                reason => _backupPolicies[id] = _backupPolicies[id] with { Phase = BackupPolicyPhase.Refused, RefusalReason = reason },
-                () => organization is null ? $"Organization '{request.OrganizationName}' is unknown to the provider (K2)"
-                    : tenant is null ? $"Tenant '{request.TenantName}' does not belong to organization '{request.OrganizationName}' (G2)"
-                    : null);
+                new BackupRequestPlan(id, request.OrganizationName, request.TenantName, organization is not null, tenant is not null),
+                tenantId: tenant?.Id ?? requestedBy);
         }
     }
 
@@ -66,10 +69,7 @@ public sealed partial class SimulatedPlatform
                 $"Assign backup policy {policy.Name} to VM {vm.Name}",
                 new ConcernedItem("backupPolicy", policyId),
                 _options.BackupAssignment,
-                _ => _backupPolicies[policyId] = _backupPolicies[policyId] with
-                {
-                    Assignments = [.. _backupPolicies[policyId].Assignments.Where(a => a.VirtualMachine != vmName), new BackupAssignment(vmName, [.. excluded], zone)],
-                });
+                new BackupAssignmentPlan(policyId, vmName, [.. excluded], zone, Assign: true));
         }
     }
 
@@ -84,10 +84,7 @@ public sealed partial class SimulatedPlatform
                 $"Unassign backup policy {policy.Name} from VM {vmName}",
                 new ConcernedItem("backupPolicy", policyId),
                 _options.BackupAssignment,
-                _ => _backupPolicies[policyId] = _backupPolicies[policyId] with
-                {
-                    Assignments = [.. _backupPolicies[policyId].Assignments.Where(a => a.VirtualMachine != vmName)],
-                });
+                new BackupAssignmentPlan(policyId, vmName, [], Zone.PAR7S, Assign: false));
         }
     }
 

@@ -64,18 +64,17 @@ public sealed partial class SimulatedPlatform
             if (_keyProviders.TryGetValue(resourceId, out var provider)
                 && _vms.Values.FirstOrDefault(v => v.EncryptionProviderId == resourceId) is { } encrypted)
             {
-                throw Refused("H3", $"Key provider '{provider.Name}' still encrypts VM '{encrypted.Name}', whose keys it wraps; decrypt its VMs first");
+                throw Conflict("H3", $"Key provider '{provider.Name}' still encrypts VM '{encrypted.Name}', whose keys it wraps; decrypt its VMs first");
             }
 
             var type = TypeOf(resourceId) ?? throw NotFound("Resource", resourceId);
-            var restore = Snapshotter(type, resourceId);
-            MarkDeleting(type, resourceId);
+            var previous = StateOf(type, resourceId);
+            SetState(type, resourceId, ProvisioningState.Deleting, at: null);
             return Enqueue(
                 $"Delete {type} {resourceId}",
                 new ConcernedItem(type, resourceId),
                 _options.Delete,
-                _ => Remove(type, resourceId),
-                _ => restore());
+                new DeletePlan(type, resourceId, previous));
         }
     }
 
@@ -88,19 +87,15 @@ public sealed partial class SimulatedPlatform
         : _keyProviders.ContainsKey(id) ? "hsmKeyProvider"
         : null;
 
-    private void MarkDeleting(string type, string id)
+    private ProvisioningState StateOf(string type, string id) => type switch
     {
-        const ProvisioningState deleting = ProvisioningState.Deleting;
-        switch (type)
-        {
-            case "cpool": _cpools[id] = _cpools[id] with { State = deleting }; break;
-            case "blockVolume": _volumes[id] = _volumes[id] with { State = deleting }; break;
-            case "vlan": _vlans[id] = _vlans[id] with { State = deleting }; break;
-            case "vmReplication": _vmReplications[id] = _vmReplications[id] with { State = deleting }; break;
-            case "hsmKeyProvider": _keyProviders[id] = _keyProviders[id] with { State = deleting }; break;
-            default: break;
-        }
-    }
+        "cpool" => _cpools[id].State,
+        "blockVolume" => _volumes[id].State,
+        "vlan" => _vlans[id].State,
+        "vmReplication" => _vmReplications[id].State,
+        "hsmKeyProvider" => _keyProviders[id].State,
+        _ => ProvisioningState.Ready,
+    };
 
     private void Remove(string type, string id)
     {
@@ -120,31 +115,6 @@ public sealed partial class SimulatedPlatform
             case "vmReplication": _vmReplications.Remove(id); break;
             case "hsmKeyProvider": _keyProviders.Remove(id); break;
             default: break;
-        }
-    }
-
-    /// <summary>Captures a resource as it is, to put it back if its deletion fails.</summary>
-    private Action Snapshotter(string type, string id)
-    {
-        switch (type)
-        {
-            case "cpool":
-                var c = _cpools[id];
-                return () => _cpools[id] = c;
-            case "blockVolume":
-                var v = _volumes[id];
-                return () => _volumes[id] = v;
-            case "vlan":
-                var l = _vlans[id];
-                return () => _vlans[id] = l;
-            case "vmReplication":
-                var r = _vmReplications[id];
-                return () => _vmReplications[id] = r;
-            case "hsmKeyProvider":
-                var k = _keyProviders[id];
-                return () => _keyProviders[id] = k;
-            default:
-                return () => { };
         }
     }
 }

@@ -26,8 +26,7 @@ public sealed partial class SimulatedPlatform
                 $"Create Cpool {request.Name}",
                 new ConcernedItem("cpool", id),
                 _options.Cpool,
-                _ => _cpools[id] = _cpools[id] with { State = ProvisioningState.Ready },
-                _ => _cpools.Remove(id));
+                new CreatePlan("cpool", id));
         }
     }
 
@@ -54,23 +53,7 @@ public sealed partial class SimulatedPlatform
                 $"Update Cpool {cpool.Name}",
                 new ConcernedItem("cpool", cpoolId),
                 _options.Cpool,
-                _ =>
-                {
-                    var current = _cpools[cpoolId];
-                    var build = current.Hosts[0].EsxiBuild;
-                    var hosts = Enumerable.Range(0, request.Hosts)
-                        .Select(i => i < current.Hosts.Count ? current.Hosts[i] : new EsxiHost($"{cpoolId}-host{i + 1}", build))
-                        .ToList();
-                    _cpools[cpoolId] = current with
-                    {
-                        Name = request.Name,
-                        Hosts = hosts,
-                        MemoryGiB = memory,
-                        HighAvailability = request.HighAvailability,
-                        AffinityRules = request.AffinityRules ?? [],
-                    };
-                });
-        }
+                new UpdateCpoolPlan(cpoolId, request, memory));        }
     }
 
     /// <summary>Rolls the Cpool's hosts to an ESXi build, one host at a time; needs at least 2 hosts (C8).</summary>
@@ -86,22 +69,13 @@ public sealed partial class SimulatedPlatform
             }
 
             var total = cpool.Hosts.Count;
-            var opId = string.Empty;
-            void Roll(int done)
-            {
-                var current = _cpools[cpoolId];
-                var hosts = current.Hosts.Select((h, i) => i < done ? h with { EsxiBuild = targetBuild } : h).ToList();
-                _cpools[cpoolId] = current with { Hosts = hosts, Update = new HypervisorUpdate(opId, targetBuild, Math.Min(done, hosts.Count), total) };
-            }
-
             var accepted = Enqueue(
                 $"Update hypervisor of Cpool {cpool.Name} to build {targetBuild}",
                 new ConcernedItem("cpool", cpoolId),
                 _options.HypervisorUpdatePerHost * total,
-                _ => { },
-                steps: total,
-                onStep: Roll);
-            opId = accepted.OperationId;
+                new HypervisorUpdatePlan(cpoolId, targetBuild, total),
+                steps: total);
+            var opId = accepted.OperationId;
             if (_operationsById[opId].State != OperationState.Completed)
             {
                 _cpools[cpoolId] = _cpools[cpoolId] with { Update = new HypervisorUpdate(opId, targetBuild, 0, total) };

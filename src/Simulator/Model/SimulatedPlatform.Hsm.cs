@@ -19,8 +19,7 @@ public sealed partial class SimulatedPlatform
                 $"Create HSM key provider {name}",
                 new ConcernedItem("hsmKeyProvider", id),
                 _options.HsmKeyProvider,
-                _ => _keyProviders[id] = _keyProviders[id] with { State = ProvisioningState.Ready },
-                _ => _keyProviders.Remove(id));
+                new CreatePlan("hsmKeyProvider", id));
         }
     }
 
@@ -46,7 +45,7 @@ public sealed partial class SimulatedPlatform
                 $"Activate HSM key provider {provider.Name} on Cpool {cpool.Name}",
                 new ConcernedItem("hsmKeyProvider", providerId),
                 _options.HsmKeyProvider,
-                _ => _keyProviders[providerId] = _keyProviders[providerId] with { ActiveCpoolIds = [.. _keyProviders[providerId].ActiveCpoolIds.Union([cpoolId])] });
+                new ActivateKeyProviderPlan(providerId, cpoolId));
         }
     }
 
@@ -67,15 +66,11 @@ public sealed partial class SimulatedPlatform
                 throw new PlatformRefusedException("H4", $"VM '{vm.Name}' cannot be encrypted: {string.Join("; ", blockers.Select(Describe))}", blockers);
             }
 
-            var key = (vm.TenantId, vm.Name);
             return Enqueue(
                 $"Encrypt VM {vm.Name}",
                 new ConcernedItem("hsmKeyProvider", providerId),
                 _options.Encryption,
-                _ => _vms[key] = _vms[key] with { EncryptionProviderId = providerId },
-                check: () => Blockers(provider, _vms[key]) is { Count: > 0 } late
-                    ? $"VM '{vm.Name}' cannot be encrypted: {string.Join("; ", late.Select(Describe))} (H4)"
-                    : null);
+                new EncryptionPlan(providerId, vm.TenantId, vm.Name, Encrypt: true));
         }
     }
 
@@ -87,12 +82,11 @@ public sealed partial class SimulatedPlatform
             Settle();
             var provider = RequireProvider(providerId);
             var vm = RequireVm(provider.TenantId, vmName);
-            var key = (vm.TenantId, vm.Name);
             return Enqueue(
                 $"Decrypt VM {vm.Name}",
                 new ConcernedItem("hsmKeyProvider", providerId),
                 _options.Encryption,
-                _ => _vms[key] = _vms[key] with { EncryptionProviderId = null });
+                new EncryptionPlan(providerId, vm.TenantId, vm.Name, Encrypt: false));
         }
     }
 
@@ -103,6 +97,16 @@ public sealed partial class SimulatedPlatform
         {
             Settle();
             return _keyProviders.GetValueOrDefault(id);
+        }
+    }
+
+    /// <summary>The key providers of a tenant.</summary>
+    public IReadOnlyList<HsmKeyProvider> GetHsmKeyProviders(string tenantId)
+    {
+        lock (_lock)
+        {
+            Settle();
+            return [.. _keyProviders.Values.Where(k => k.TenantId == tenantId)];
         }
     }
 

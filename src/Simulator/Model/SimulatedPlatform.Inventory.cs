@@ -3,19 +3,20 @@ namespace CloudTemple.Operator.Simulator.Model;
 /// <summary>Organizations, tenants and VMs: the inventory the operator does not manage, set up synchronously.</summary>
 public sealed partial class SimulatedPlatform
 {
-    /// <summary>Adds an organization.</summary>
-    public Organization AddOrganization(string name)
+    /// <summary>Adds an organization, with the id given or a new one.</summary>
+    public Organization AddOrganization(string name, string? id = null)
     {
         lock (_lock)
         {
-            var org = new Organization(NewId("org"), name);
+            var org = new Organization(id ?? NewId("org"), name);
             _organizations.Add(org.Id, org);
+            Changed();
             return org;
         }
     }
 
     /// <summary>Adds a tenant to an organization (G2).</summary>
-    public Tenant AddTenant(string organizationId, string name, bool hsmSubscription = false)
+    public Tenant AddTenant(string organizationId, string name, bool hsmSubscription = false, string? id = null)
     {
         lock (_lock)
         {
@@ -24,8 +25,9 @@ public sealed partial class SimulatedPlatform
                 throw NotFound("Organization", organizationId);
             }
 
-            var tenant = new Tenant(NewId("tenant"), name, organizationId, hsmSubscription);
+            var tenant = new Tenant(id ?? NewId("tenant"), name, organizationId, hsmSubscription);
             _tenants.Add(tenant.Id, tenant);
+            Changed();
             return tenant;
         }
     }
@@ -70,7 +72,7 @@ public sealed partial class SimulatedPlatform
 
             if (_vms.ContainsKey((tenantId, request.Name)))
             {
-                throw Refused("G2", $"A VM named '{request.Name}' already exists in the tenant");
+                throw Conflict("G2", $"A VM named '{request.Name}' already exists in the tenant");
             }
 
             if (request.HostIndex is { } index && (index < 0 || index >= cpool.Hosts.Count))
@@ -78,13 +80,14 @@ public sealed partial class SimulatedPlatform
                 throw Refused("C1", $"Cpool '{cpool.Name}' has {cpool.Hosts.Count} hosts; host {index} does not exist");
             }
 
-            var host = request.HostIndex ?? Enumerable.Range(0, cpool.Hosts.Count)
-                .OrderBy(i => _vms.Values.Where(v => v.CpoolId == cpool.Id && v.HostIndex == i).Sum(v => v.MemoryGiB))
-                .First();
+            var host = request.HostIndex ?? LeastLoadedHost(cpool);
             var vm = new VirtualMachine(
                 request.Name, tenantId, cpool.Id, host, volume.Id, cpool.Zone, request.PowerState, request.MemoryGiB,
-                [.. request.Disks], request.SnapshotCount, request.WriteHeavy, EncryptionProviderId: null);
+                [.. request.Disks], request.SnapshotCount, request.WriteHeavy, EncryptionProviderId: null)
+            { Id = NewId("vm") };
             _vms.Add((tenantId, vm.Name), vm);
+            _vmKeys.Add(vm.Id, (tenantId, vm.Name));
+            Changed();
             return vm;
         }
     }
@@ -125,8 +128,84 @@ public sealed partial class SimulatedPlatform
             var vm = RequireVm(tenantId, vmName);
             var updated = change(vm);
             _vms[(tenantId, vmName)] = updated;
+            Changed();
             return updated;
         }
+    }
+
+    /// <summary>A VM by its platform id, or null.</summary>
+    public VirtualMachine? GetVirtualMachineById(string vmId)
+    {
+        lock (_lock)
+        {
+            Settle();
+            return _vmKeys.TryGetValue(vmId, out var key) ? _vms[key] : null;
+        }
+    }
+
+    /// <summary>Gives a tenant a personal access token (id + secret) acting as a user.</summary>
+    public PersonalAccessToken AddPersonalAccessToken(string tenantId, string id, string secret, string? userId = null)
+    {
+        lock (_lock)
+        {
+            RequireTenant(tenantId);
+            var token = new PersonalAccessToken(id, secret, tenantId, userId ?? NewId("user"));
+            _tokens.Add(id, token);
+            Changed();
+            return token;
+        }
+    }
+
+    /// <summary>The personal access token with this id and secret (compared in constant time), or null.</summary>
+    public PersonalAccessToken? FindPersonalAccessToken(string id, string secret)
+    {
+        lock (_lock)
+        {
+            return _tokens.TryGetValue(id, out var token)
+                && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                    System.Text.Encoding.UTF8.GetBytes(token.Secret), System.Text.Encoding.UTF8.GetBytes(secret))
+                ? token
+                : null;
+        }
+    }
+
+    /// <summary>
+    /// Whether a resource exists (any kind, VMs and catalog jobs included), and the tenant that owns
+    /// it: (false, null) when unknown; an owner of null means no tenant can claim it.
+    /// </summary>
+    public (bool Exists, string? TenantId) GetOwner(string resourceId)
+    {
+        lock (_lock)
+        {
+            Settle();
+            var owner = OwnerOf(resourceId);
+            return (owner is not null || TypeOf(resourceId) is not null || _vmKeys.ContainsKey(resourceId), owner);
+        }
+    }
+
+    private string? OwnerOf(string id) =>
+        _cpools.TryGetValue(id, out var c) ? c.TenantId
+        : _volumes.TryGetValue(id, out var v) ? v.TenantId
+        : _vlans.TryGetValue(id, out var l) ? l.TenantId
+        : _backupPolicies.TryGetValue(id, out var b) ? b.TenantId ?? b.RequestedBy
+        : _vmReplications.TryGetValue(id, out var r) ? r.TenantId
+        : _keyProviders.TryGetValue(id, out var k) ? k.TenantId
+        : _vmKeys.TryGetValue(id, out var key) ? key.TenantId
+        : id.StartsWith(CatalogJobPrefix, StringComparison.Ordinal) ? id[CatalogJobPrefix.Length..]
+        : null;
+
+    private int LeastLoadedHost(Cpool cpool)
+    {
+        var load = new int[cpool.Hosts.Count];
+        foreach (var vm in _vms.Values)
+        {
+            if (vm.CpoolId == cpool.Id && vm.HostIndex < load.Length)
+            {
+                load[vm.HostIndex] += vm.MemoryGiB;
+            }
+        }
+
+        return Array.IndexOf(load, load.Min());
     }
 
     private Tenant RequireTenant(string id) => _tenants.GetValueOrDefault(id) ?? throw NotFound("Tenant", id);

@@ -57,8 +57,7 @@ public sealed partial class SimulatedPlatform
                 $"Replicate VM {vmName} to Cpool {cpool.Name}",
                 new ConcernedItem("vmReplication", id),
                 _options.VmReplication,
-                at => _vmReplications[id] = _vmReplications[id] with { State = ProvisioningState.Ready, InitialSyncDone = at },
-                _ => _vmReplications.Remove(id));
+                new CreatePlan("vmReplication", id));
         }
     }
 
@@ -78,22 +77,7 @@ public sealed partial class SimulatedPlatform
                 $"Fail over VM {replication.VirtualMachine}",
                 new ConcernedItem("vmReplication", replicationId),
                 _options.VmReplication,
-                _ =>
-                {
-                    _vmReplications[replicationId] = _vmReplications[replicationId] with { FailedOver = true };
-                    var key = (replication.TenantId, replication.VirtualMachine);
-                    if (_vms.TryGetValue(key, out var vm))
-                    {
-                        _vms[key] = vm with
-                        {
-                            CpoolId = replication.TargetCpoolId,
-                            HostIndex = 0,
-                            DatastoreId = replication.TargetVolumeId,
-                            Zone = replication.TargetZone,
-                            PowerState = PowerState.PoweredOn,
-                        };
-                    }
-                });
+                new VmFailoverPlan(replicationId));
         }
     }
 

@@ -25,8 +25,7 @@ public sealed partial class SimulatedPlatform
                 $"Create VLAN {request.Name}",
                 new ConcernedItem("vlan", id),
                 _options.Vlan,
-                _ => _vlans[id] = _vlans[id] with { State = ProvisioningState.Ready },
-                _ => _vlans.Remove(id));
+                new CreatePlan("vlan", id));
         }
     }
 
@@ -43,13 +42,7 @@ public sealed partial class SimulatedPlatform
                 $"Update VLAN {vlan.Name}",
                 new ConcernedItem("vlan", vlanId),
                 _options.Vlan,
-                _ => _vlans[vlanId] = _vlans[vlanId] with
-                {
-                    Name = request.Name,
-                    Zones = [.. request.Zones],
-                    CpoolIds = [.. request.CpoolIds ?? []],
-                    SharedWithTenantIds = [.. request.SharedWithTenantIds ?? []],
-                });
+                new UpdateVlanPlan(vlanId, request));
         }
     }
 
@@ -70,6 +63,16 @@ public sealed partial class SimulatedPlatform
         {
             Settle();
             return [.. _vlans.Values.Where(v => v.TenantId == tenantId)];
+        }
+    }
+
+    /// <summary>The VLANs of other tenants propagated to this one (N3).</summary>
+    public IReadOnlyList<Vlan> GetVlansSharedWith(string tenantId)
+    {
+        lock (_lock)
+        {
+            Settle();
+            return [.. _vlans.Values.Where(v => v.SharedWithTenantIds.Contains(tenantId))];
         }
     }
 

@@ -20,8 +20,7 @@ public sealed partial class SimulatedPlatform
                 $"Create block volume {name}",
                 new ConcernedItem("blockVolume", id),
                 _options.BlockVolume,
-                _ => _volumes[id] = _volumes[id] with { State = ProvisioningState.Ready },
-                _ => _volumes.Remove(id));
+                new CreatePlan("blockVolume", id));
         }
     }
 
@@ -52,14 +51,7 @@ public sealed partial class SimulatedPlatform
                 $"Update block volume {volume.Name}",
                 new ConcernedItem("blockVolume", volumeId),
                 _options.BlockVolume,
-                _ =>
-                {
-                    _volumes[volumeId] = _volumes[volumeId] with { StorageClass = storageClass, SizeGiB = sizeGiB };
-                    if (_volumes[volumeId].Replication?.ReplicaVolumeId is { } replica && _volumes.TryGetValue(replica, out var r))
-                    {
-                        _volumes[replica] = r with { StorageClass = storageClass, SizeGiB = sizeGiB };
-                    }
-                });
+                new UpdateVolumePlan(volumeId, storageClass, sizeGiB));
         }
     }
 
@@ -90,7 +82,7 @@ public sealed partial class SimulatedPlatform
                 $"Mount block volume {volume.Name} on Cpool {cpool.Name}",
                 new ConcernedItem("blockVolume", volumeId),
                 _options.BlockVolume,
-                _ => _volumes[volumeId] = _volumes[volumeId] with { CpoolIds = [.. _volumes[volumeId].CpoolIds.Union([cpoolId])] });
+                new MountPlan(volumeId, cpoolId, Mount: true));
         }
     }
 
@@ -105,7 +97,7 @@ public sealed partial class SimulatedPlatform
                 $"Unmount block volume {volume.Name}",
                 new ConcernedItem("blockVolume", volumeId),
                 _options.BlockVolume,
-                _ => _volumes[volumeId] = _volumes[volumeId] with { CpoolIds = [.. _volumes[volumeId].CpoolIds.Where(c => c != cpoolId)] });
+                new MountPlan(volumeId, cpoolId, Mount: false));
         }
     }
 
@@ -128,7 +120,7 @@ public sealed partial class SimulatedPlatform
             CheckGlobalMirrorClass(volume.StorageClass);
             if (volume.Replication is not null || volume.ReplicaOf is not null)
             {
-                throw Refused("B12", $"Volume '{volume.Name}' is already part of a Global Mirror relationship");
+                throw Conflict("B12", $"Volume '{volume.Name}' is already part of a Global Mirror relationship");
             }
 
             if (targetZone == volume.Zone)
@@ -155,16 +147,7 @@ public sealed partial class SimulatedPlatform
                 $"Enable Global Mirror of block volume {volume.Name} to {targetZone}",
                 new ConcernedItem("blockVolume", volumeId),
                 _options.GlobalMirror,
-                at =>
-                {
-                    _volumes[replicaId] = _volumes[replicaId] with { State = ProvisioningState.Ready };
-                    _volumes[volumeId] = _volumes[volumeId] with { Replication = _volumes[volumeId].Replication! with { State = GlobalMirrorState.Consistent, LastSyncTime = at } };
-                },
-                _ =>
-                {
-                    _volumes.Remove(replicaId);
-                    _volumes[volumeId] = _volumes[volumeId] with { Replication = null };
-                });
+                new GlobalMirrorPlan(volumeId, replicaId));
         }
     }
 
@@ -188,11 +171,7 @@ public sealed partial class SimulatedPlatform
                 $"Fail over block volume {volume.Name} to {mirror.TargetZone}",
                 new ConcernedItem("blockVolume", volumeId),
                 _options.GlobalMirror,
-                _ =>
-                {
-                    _volumes[volumeId] = _volumes[volumeId] with { Replication = _volumes[volumeId].Replication! with { State = GlobalMirrorState.FailedOver } };
-                    _volumes[mirror.ReplicaVolumeId] = _volumes[mirror.ReplicaVolumeId] with { CpoolIds = [mirror.StandbyCpoolId] };
-                });
+                new GlobalMirrorFailoverPlan(volumeId, mirror.ReplicaVolumeId, mirror.StandbyCpoolId));
         }
     }
 

@@ -21,6 +21,7 @@ public sealed record SimulatorOptions
         HsmKeyProvider = TimeSpan.Zero,
         Encryption = TimeSpan.Zero,
         Delete = TimeSpan.Zero,
+        InventoryJob = TimeSpan.Zero,
     };
 
     /// <summary>Time an operation stays waiting before it runs.</summary>
@@ -55,6 +56,9 @@ public sealed record SimulatorOptions
 
     /// <summary>Encrypting or decrypting one VM.</summary>
     public TimeSpan Encryption { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The backup inventory's catalog job ("Hypervisor Inventory").</summary>
+    public TimeSpan InventoryJob { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Deleting any resource.</summary>
     public TimeSpan Delete { get; init; } = TimeSpan.FromSeconds(30);

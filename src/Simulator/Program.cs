@@ -1,0 +1,3 @@
+using CloudTemple.Operator.Simulator.Service;
+
+return await SimulatorCommand.Create().Parse(args).InvokeAsync().ConfigureAwait(false);
