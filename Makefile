@@ -54,6 +54,11 @@ sandbox: control-plane build ## Start a local control plane with the CRDs and co
 bench-runtime: control-plane build ## Print the controller runtime's reconciles/s and memory (no-op reconciler, 1,000 objects).
 	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" $(DOTNET) bench/CloudTemple.Operator.Benchmarks/bin/$(CONFIGURATION)/net10.0/cloudtemple-bench.dll runtime --repository . $(ARGS)
 
+.PHONY: bench-simulator
+bench-simulator: build ## Print the simulated platform's operations/s and memory with 10,000 objects.
+	$(DOTNET) build bench/CloudTemple.Operator.Benchmarks -c Release -v quiet -nologo
+	$(DOTNET) bench/CloudTemple.Operator.Benchmarks/bin/Release/net10.0/cloudtemple-bench.dll simulator $(ARGS)
+
 .PHONY: run
 run: build ## Run the operator binary with ARGS (the controllers arrive with the runtime issue; today: `generate`).
 	$(DOTNET) src/Operator/bin/$(CONFIGURATION)/net10.0/cloudtemple-operator.dll $(ARGS)
