@@ -26,6 +26,7 @@ rbac.SetAction(parse =>
     var changed = Manifests.Write(root, Manifests.RbacManifests())
         .Concat(Manifests.Write(root, Manifests.WebhookManifests()))
         .Concat(Manifests.Write(root, Manifests.ArgoCdManifests(root)))
+        .Concat(Manifests.Write(root, Manifests.ChartManifests()))
         .ToList();
     Console.WriteLine(changed.Count == 0 ? $"{Manifests.RbacDirectory}: up to date" : string.Join('\n', changed.Select(c => $"wrote {c}")));
     return 0;

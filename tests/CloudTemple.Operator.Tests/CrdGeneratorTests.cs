@@ -11,7 +11,8 @@ public sealed class CrdGeneratorTests
 
     public static TheoryData<string> Kinds() => [.. CustomResources.All.Select(t => t.Name)];
 
-    public static TheoryData<string> GeneratedDirectories() => [Manifests.CrdDirectory, Manifests.RbacDirectory, Manifests.WebhookDirectory, Manifests.ArgoCdDirectory];
+    public static TheoryData<string> GeneratedDirectories() =>
+        [Manifests.CrdDirectory, Manifests.RbacDirectory, Manifests.WebhookDirectory, Manifests.ArgoCdDirectory, $"{Manifests.ChartDirectory}/crds", $"{Manifests.ChartDirectory}/files"];
 
     [Theory]
     [MemberData(nameof(GeneratedDirectories))]
@@ -22,8 +23,10 @@ public sealed class CrdGeneratorTests
             Manifests.CrdDirectory => Manifests.Crds(),
             Manifests.RbacDirectory => Manifests.RbacManifests(),
             Manifests.ArgoCdDirectory => Manifests.ArgoCdManifests(RepositoryPaths.Root),
-            _ => Manifests.WebhookManifests(),
+            Manifests.WebhookDirectory => Manifests.WebhookManifests(),
+            _ => Manifests.ChartManifests().Where(f => f.Key.StartsWith(directory + "/", StringComparison.Ordinal)).ToDictionary(),
         };
+        Assert.NotEmpty(generated);
         foreach (var (path, content) in generated)
         {
             var committed = RepositoryPaths.Combine(path);

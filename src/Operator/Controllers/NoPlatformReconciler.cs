@@ -8,7 +8,7 @@ namespace CloudTemple.Operator.Controllers;
 /// honest status — Stalled with reason NoPlatformDriver, Ready False — and nothing is created, so
 /// deleting it needs no platform call.
 /// </summary>
-public sealed class NoPlatformReconciler<T> : IReconciler<T>
+public sealed class NoPlatformReconciler<T>(string platform) : IReconciler<T>
     where T : class, ICustomResource
 {
     public const string Reason = "NoPlatformDriver";
@@ -16,7 +16,7 @@ public sealed class NoPlatformReconciler<T> : IReconciler<T>
     public Task<ReconcileResult> ReconcileAsync(ReconcileContext<T> context, CancellationToken cancellationToken)
     {
         context.Conditions.MarkStalled(Reason,
-            $"No platform driver is configured for {typeof(T).Name} yet: nothing is created on the platform.");
+            $"No {platform} platform driver is available for {typeof(T).Name} yet: nothing is created on the platform.");
         return Task.FromResult(ReconcileResult.Done);
     }
 

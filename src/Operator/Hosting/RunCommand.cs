@@ -27,13 +27,23 @@ internal static class RunCommand
         var webhookAddress = Option("--webhook-address", "CLOUDTEMPLE_WEBHOOK_ADDRESS", ":9443", "Address of the validating webhook (TLS); 'off' disables it.");
         var webhookConfiguration = Option("--webhook-configuration", "CLOUDTEMPLE_WEBHOOK_CONFIGURATION", "cloudtemple-operator", "Name of the ValidatingWebhookConfiguration the operator keeps current.");
         var webhookUrl = Option<string?>("--webhook-url", "CLOUDTEMPLE_WEBHOOK_URL", null, "Local mode: the URL the API server calls the webhook at; the operator then writes the whole configuration. In a cluster leave it unset: the installer creates the configuration and the operator injects its CA.");
+        var webhookCertDirectory = Option<string?>("--webhook-cert-dir", "CLOUDTEMPLE_WEBHOOK_CERT_DIR", null, "A directory with tls.crt and tls.key managed elsewhere (cert-manager); unset: the operator makes and renews its own certificate and injects its CA.");
+        var platform = Option("--platform", "CLOUDTEMPLE_PLATFORM", "simulated", "The platform driver: simulated (the embedded default) or cloudtemple (the console API).");
+        var platformUrl = Option<string?>("--platform-url", "CLOUDTEMPLE_PLATFORM_URL", null, "Base URL of the platform API; default: the simulator on loopback, or https://shiva.cloud-temple.com.");
         var webhookService = Option("--webhook-service", "CLOUDTEMPLE_WEBHOOK_SERVICE", $"cloudtemple-operator-webhook.{Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "default"}.svc", "DNS name of the webhook Service, for the serving certificate.");
 
         var command = new Command("run", "Run the operator: reconcile the cloudtemple kinds until stopped.")
         {
             kubeconfig, namespaces, parallelism, resync, leaderElect, leaseNamespace, identity, metricsAddress, probeAddress,
-            webhookAddress, webhookConfiguration, webhookUrl, webhookService,
+            webhookAddress, webhookConfiguration, webhookUrl, webhookService, webhookCertDirectory, platform, platformUrl,
         };
+        platform.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is not ("simulated" or "cloudtemple"))
+            {
+                result.AddError("--platform must be simulated or cloudtemple.");
+            }
+        });
         command.SetAction((parse, cancellationToken) =>
         {
             var options = new RuntimeOptions
@@ -51,9 +61,10 @@ internal static class RunCommand
                 ConfigurationName = parse.GetValue(webhookConfiguration)!,
                 Url = parse.GetValue(webhookUrl),
                 DnsNames = [service, $"{service}.cluster.local"],
+                CertificateDirectory = parse.GetValue(webhookCertDirectory),
             };
             var endpoints = new Endpoints(parse.GetValue(metricsAddress)!, parse.GetValue(probeAddress)!, webhook is null ? null : parse.GetValue(webhookAddress));
-            return RunAsync(parse.GetValue(kubeconfig), options, endpoints, webhook, cancellationToken);
+            return RunAsync(parse.GetValue(kubeconfig), options with { Platform = parse.GetValue(platform)! }, endpoints, webhook, cancellationToken);
         });
         return command;
     }
@@ -69,7 +80,8 @@ internal static class RunCommand
             json.UseUtcTimestamp = true;
             json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
-        using var certificates = webhook is null ? null : new WebhookCertificates(webhook.DnsNames);
+        using var certificates = webhook is null || webhook.CertificateDirectory is not null ? null : new WebhookCertificates(webhook.DnsNames);
+        using var mounted = webhook?.CertificateDirectory is { } directory ? new MountedCertificate(directory) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(endpoints.Metrics);
@@ -78,9 +90,9 @@ internal static class RunCommand
                 kestrel.Listen(endpoints.Probes);
             }
 
-            if (endpoints.Webhook is { } address && certificates is not null)
+            if (endpoints.Webhook is { } address && (certificates is not null || mounted is not null))
             {
-                kestrel.Listen(address, listen => listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => certificates.Current));
+                kestrel.Listen(address, listen => listen.UseHttps(https => https.ServerCertificateSelector = (_, _) => mounted?.Current ?? certificates!.Current));
             }
         });
 
@@ -89,10 +101,11 @@ internal static class RunCommand
             : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
         var client = new Kubernetes(config);
         builder.Services.AddSingleton<IKubernetes>(client);
-        builder.Services.AddSingleton(provider => Register(new OperatorRuntime(client, options, provider.GetRequiredService<ILoggerFactory>())));
+        builder.Services.AddSingleton(provider => Register(new OperatorRuntime(client, options, provider.GetRequiredService<ILoggerFactory>()), options.Platform));
         builder.Services.AddHostedService<RuntimeService>();
         if (webhook is not null && certificates is not null)
         {
+            // Self-managed certificates: the operator keeps the configuration's CA bundle current.
             builder.Services.AddSingleton(certificates);
             builder.Services.AddSingleton(webhook);
             builder.Services.AddSingleton(new WebhookRegistration(client, webhook.ConfigurationName));
@@ -117,13 +130,13 @@ internal static class RunCommand
     }
 
     // Until the platform drivers exist, every kind reports honestly that nothing is created.
-    private static OperatorRuntime Register(OperatorRuntime runtime) => runtime
-        .AddController(new NoPlatformReconciler<Cpool>())
-        .AddController(new NoPlatformReconciler<BlockVolume>())
-        .AddController(new NoPlatformReconciler<Vlan>())
-        .AddController(new NoPlatformReconciler<BackupPolicy>())
-        .AddController(new NoPlatformReconciler<VmReplication>())
-        .AddController(new NoPlatformReconciler<HsmKeyProvider>());
+    private static OperatorRuntime Register(OperatorRuntime runtime, string platform) => runtime
+        .AddController(new NoPlatformReconciler<Cpool>(platform))
+        .AddController(new NoPlatformReconciler<BlockVolume>(platform))
+        .AddController(new NoPlatformReconciler<Vlan>(platform))
+        .AddController(new NoPlatformReconciler<BackupPolicy>(platform))
+        .AddController(new NoPlatformReconciler<VmReplication>(platform))
+        .AddController(new NoPlatformReconciler<HsmKeyProvider>(platform));
 
     /// <summary>Where the operator listens: metrics, probes, and the webhook (null when off).</summary>
     internal sealed record Endpoints(IPEndPoint Metrics, IPEndPoint Probes, IPEndPoint? Webhook)

@@ -33,6 +33,9 @@ public sealed record RuntimeOptions
     /// <summary>How often candidates try to acquire, and the leader renews.</summary>
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The platform driver: simulated or cloudtemple.</summary>
+    public string Platform { get; init; } = "simulated";
+
     /// <summary>Backoff and rate limits of the work queues.</summary>
     public WorkQueueOptions Queue { get; init; } = new();
 

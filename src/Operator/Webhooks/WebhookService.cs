@@ -16,6 +16,9 @@ public sealed record WebhookOptions
     /// <summary>DNS names of the serving certificate: the webhook Service's names in a cluster.</summary>
     public IReadOnlyList<string> DnsNames { get; init; } = [];
 
+    /// <summary>A directory with tls.crt and tls.key managed by cert-manager; null: the operator makes its own.</summary>
+    public string? CertificateDirectory { get; init; }
+
     /// <summary>How often the certificates are checked for renewal.</summary>
     public TimeSpan RenewalCheck { get; init; } = TimeSpan.FromHours(1);
 }

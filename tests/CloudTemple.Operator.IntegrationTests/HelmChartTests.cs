@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using CloudTemple.Operator.LocalControlPlane;
+using CloudTemple.Operator.Testing;
+using k8s;
+using Xunit.Abstractions;
+
+namespace CloudTemple.Operator.IntegrationTests;
+
+/// <summary>
+/// The Helm chart with the official Helm 3.10.1 (hack/tools.sh): lint, template, and install into a
+/// control plane of its own, fresh, so that the install is seen creating the CRDs.
+/// </summary>
+public sealed class HelmChartTests(ITestOutputHelper output)
+{
+    private static readonly string s_chart = RepositoryPaths.Combine("charts", "cloudtemple-operator");
+
+    [Fact]
+    public async Task TheChart_Lints()
+    {
+        var lint = await Helm("lint", s_chart, "--strict");
+        Assert.True(lint.ExitCode == 0, lint.Output);
+    }
+
+    [Fact]
+    public async Task TheChart_Templates_WithTheRestrictedSecurityContext_AndTheGeneratedRbac()
+    {
+        var rendered = await Helm("template", "cloudtemple-operator", s_chart, "--namespace", "cloudtemple-system", "--include-crds");
+        Assert.True(rendered.ExitCode == 0, rendered.Output);
+
+        foreach (var expected in new[]
+        {
+            "runAsNonRoot: true", "readOnlyRootFilesystem: true", "allowPrivilegeEscalation: false", "- ALL", "type: RuntimeDefault",
+            "kind: CustomResourceDefinition", "name: cpools.iaas.cloud-temple.com", "name: hsmkeyproviders.iaas.cloud-temple.com",
+            "- cpools/status", "- cpools/finalizers", "--leader-elect=true", "replicas: 2",
+            "path: /validate/blockvolumes", "failurePolicy: Fail", "CLOUDTEMPLE_PLATFORM",
+        })
+        {
+            Assert.Contains(expected, rendered.Output, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("'*'", rendered.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("replicaCount=0", "replicaCount: Must be greater than or equal to 1")]
+    [InlineData("platform.name=aws", "platform.name must be one of the following")]
+    [InlineData("webhook.certificateMode=manual", "webhook.certificateMode must be one of the following")]
+    public async Task ValuesThatMakeNoSense_AreRefusedByTheSchema_NamingTheValue(string value, string message)
+    {
+        var rendered = await Helm("template", "op", s_chart, "--set", value);
+
+        Assert.NotEqual(0, rendered.ExitCode);
+        Assert.Contains(message, rendered.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CertManagerMode_AsksCertManagerForTheCertificate_AndItsCaInjection()
+    {
+        var rendered = await Helm("template", "op", s_chart, "--namespace", "ops", "--set", "webhook.certificateMode=certManager");
+
+        Assert.True(rendered.ExitCode == 0, rendered.Output);
+        Assert.Contains("cert-manager.io/inject-ca-from: ops/op-webhook", rendered.Output, StringComparison.Ordinal);
+        Assert.Contains("kind: Certificate", rendered.Output, StringComparison.Ordinal);
+        Assert.Contains("--webhook-cert-dir=/var/run/webhook-tls", rendered.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HelmInstall_CreatesTheCrdsRbacDeploymentAndWebhook_InAFreshCluster()
+    {
+        await using var controlPlane = await ControlPlane.StartAsync();
+        var install = await HelmOn(controlPlane, "install", "cloudtemple-operator", s_chart, "--namespace", "cloudtemple-system", "--create-namespace",
+            "--set", "credentials.id=pat-id", "--set", "credentials.secret=pat-secret", "--wait=false");
+        Assert.True(install.ExitCode == 0, install.Output);
+
+        using var client = controlPlane.CreateClient();
+        var crds = await client.ApiextensionsV1.ListCustomResourceDefinitionAsync();
+        Assert.Equal(6, crds.Items.Count(c => c.Spec.Group == "iaas.cloud-temple.com"));
+        Assert.NotNull(await client.RbacAuthorizationV1.ReadClusterRoleAsync("cloudtemple-operator"));
+        Assert.NotNull(await client.RbacAuthorizationV1.ReadNamespacedRoleAsync("cloudtemple-operator-leader-election", "cloudtemple-system"));
+        var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync("cloudtemple-operator", "cloudtemple-system");
+        Assert.Equal(2, deployment.Spec.Replicas);
+        Assert.True(deployment.Spec.Template.Spec.Containers[0].SecurityContext.ReadOnlyRootFilesystem);
+        var webhook = await client.AdmissionregistrationV1.ReadValidatingWebhookConfigurationAsync("cloudtemple-operator");
+        Assert.Equal(6, webhook.Webhooks.Count);
+        var secret = await client.CoreV1.ReadNamespacedSecretAsync("cloudtemple-operator-credentials", "cloudtemple-system");
+        Assert.Equal(["id", "secret"], secret.Data.Keys.Order());
+
+        var kubectl = new Kubectl(controlPlane.KubeconfigPath);
+        foreach (var (verb, resource, allowed) in new[]
+        {
+            ("patch", "cpools.iaas.cloud-temple.com/status", true),
+            ("delete", "customresourcedefinitions.apiextensions.k8s.io", false),
+            ("create", "secrets", false),
+            ("list", "deployments.apps", false),
+        })
+        {
+            var canI = await kubectl.RunAsync("auth", "can-i", verb, resource, "--all-namespaces", "--as", "system:serviceaccount:cloudtemple-system:cloudtemple-operator");
+            Assert.True(canI.StandardOutput.Trim() == (allowed ? "yes" : "no"), $"{verb} {resource}: {canI}");
+        }
+
+        var uninstall = await HelmOn(controlPlane, "uninstall", "cloudtemple-operator", "--namespace", "cloudtemple-system");
+        Assert.True(uninstall.ExitCode == 0, uninstall.Output);
+    }
+
+    private Task<(int ExitCode, string Output)> Helm(params string[] arguments) => HelmOn(null, arguments);
+
+    private async Task<(int ExitCode, string Output)> HelmOn(ControlPlane? controlPlane, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("helm") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        if (controlPlane is not null)
+        {
+            info.Environment["KUBECONFIG"] = controlPlane.KubeconfigPath;
+        }
+
+        info.Environment["HELM_CACHE_HOME"] = Path.Combine(Path.GetTempPath(), "helm-cache");
+        info.Environment["HELM_CONFIG_HOME"] = Path.Combine(Path.GetTempPath(), "helm-config");
+        info.Environment["HELM_DATA_HOME"] = Path.Combine(Path.GetTempPath(), "helm-data");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("helm did not start: run hack/tools.sh.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(deadline.Token);
+        var text = await stdout + await stderr;
+        output.WriteLine($"$ helm {string.Join(' ', arguments)}\n{text}(exit {process.ExitCode})");
+        return (process.ExitCode, text);
+    }
+}
