@@ -29,7 +29,11 @@ public sealed class RuntimeHost : IAsyncDisposable
 
     /// <summary>Starts a runtime watching <paramref name="namespaceName"/> with <paramref name="reconciler"/> for kind <typeparamref name="T"/>.</summary>
     public static RuntimeHost Start<T>(string kubeconfig, string namespaceName, IReconciler<T> reconciler, Func<RuntimeOptions, RuntimeOptions>? configure = null, ILoggerFactory? loggers = null)
-        where T : class, ICustomResource
+        where T : class, ICustomResource =>
+        Start(kubeconfig, namespaceName, runtime => runtime.AddController(reconciler), configure, loggers);
+
+    /// <summary>Starts a runtime watching <paramref name="namespaceName"/> with the controllers <paramref name="register"/> adds.</summary>
+    public static RuntimeHost Start(string kubeconfig, string namespaceName, Action<OperatorRuntime> register, Func<RuntimeOptions, RuntimeOptions>? configure = null, ILoggerFactory? loggers = null)
     {
         var requests = new RequestCounter();
         var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig), requests);
@@ -44,7 +48,7 @@ public sealed class RuntimeHost : IAsyncDisposable
             Informer = new InformerOptions { BaseReconnectDelay = TimeSpan.FromMilliseconds(200), MaxReconnectDelay = TimeSpan.FromSeconds(2) },
         };
         var runtime = new OperatorRuntime(client, configure?.Invoke(options) ?? options, loggers ?? NullLoggerFactory.Instance);
-        runtime.AddController(reconciler);
+        register(runtime);
         return new RuntimeHost(runtime, requests, client);
     }
 
