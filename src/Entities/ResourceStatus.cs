@@ -5,8 +5,12 @@ namespace CloudTemple.Operator.Entities;
 /// <summary>Fields common to the status of every kind.</summary>
 public abstract class ResourceStatus
 {
-    /// <summary>The metadata.generation of the spec that this status describes.</summary>
-    public long? ObservedGeneration { get; set; }
+    /// <summary>
+    /// The metadata.generation of the spec that this status describes; 0 until the operator has
+    /// looked at the object, so that kstatus (Flux) and Argo CD read a new object as in progress.
+    /// </summary>
+    [SchemaDefaulted]
+    public long? ObservedGeneration { get; set; } = 0;
 
     /// <summary>Id of the platform resource this object manages or observes.</summary>
     public string? ExternalId { get; set; }

@@ -80,9 +80,18 @@ internal sealed class CrdGenerator(XmlDocumentation docs)
                 },
                 ["metadata"] = new() { Type = "object" },
                 ["spec"] = ObjectSchema(spec.PropertyType, docs.Of(spec.PropertyType)),
-                ["status"] = ObjectSchema(status.PropertyType, docs.Of(status.PropertyType)),
+                ["status"] = StatusSchema(status.PropertyType),
             },
         };
+    }
+
+    // status defaults to an empty object, so that its own defaults (observedGeneration: 0) show on a
+    // new object before the operator's first status write.
+    private V1JSONSchemaProps StatusSchema(Type statusType)
+    {
+        var schema = ObjectSchema(statusType, docs.Of(statusType));
+        schema.DefaultProperty = new Dictionary<string, object>();
+        return schema;
     }
 
     private V1JSONSchemaProps ObjectSchema(Type type, string? description)

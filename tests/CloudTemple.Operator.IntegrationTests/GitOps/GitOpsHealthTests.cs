@@ -54,7 +54,7 @@ public sealed class GitOpsHealthTests(ControlPlaneFixture fixture, ITestOutputHe
 
         var expectations = new (string Name, JsonObject Object, string ArgoCd, string Flux)[]
         {
-            ("never reconciled", untouched, "Progressing", "Current"),
+            ("never reconciled", untouched, "Progressing", "InProgress"),
             ("ready", await GetJsonAsync(plural, "ready"), "Healthy", "Current"),
             ("reconciling", await GetJsonAsync(plural, "reconciling"), "Progressing", "InProgress"),
             ("stalled", await GetJsonAsync(plural, "stalled"), "Degraded", "Failed"),
