@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using k8s;
@@ -31,9 +30,9 @@ public sealed class ControlPlane : IAsyncDisposable
         _directory = directory;
         _pki = Pki.Create(Path.Combine(directory, "pki"));
         _token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        _etcdPort = FreePort();
-        _etcdPeerPort = FreePort();
-        ApiServerPort = FreePort();
+        _etcdPort = Ports.Free();
+        _etcdPeerPort = Ports.Free();
+        ApiServerPort = Ports.Free();
         Log = new ProcessLog(Path.Combine(directory, "control-plane.log"));
         KubeconfigPath = Path.Combine(directory, "kubeconfig");
     }
@@ -255,13 +254,6 @@ public sealed class ControlPlane : IAsyncDisposable
         {
             File.SetUnixFileMode(KubeconfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CloudTemple.Operator.LocalControlPlane;
 using CloudTemple.Operator.Testing;
 using k8s;
@@ -18,14 +17,14 @@ public sealed class HelmChartTests(ITestOutputHelper output)
     public async Task TheChart_Lints()
     {
         var lint = await Helm("lint", s_chart, "--strict");
-        Assert.True(lint.ExitCode == 0, lint.Output);
+        Assert.True(lint.Succeeded, lint.ToString());
     }
 
     [Fact]
     public async Task TheChart_Templates_WithTheRestrictedSecurityContext_AndTheGeneratedRbac()
     {
         var rendered = await Helm("template", "cloudtemple-operator", s_chart, "--namespace", "cloudtemple-system", "--include-crds");
-        Assert.True(rendered.ExitCode == 0, rendered.Output);
+        Assert.True(rendered.Succeeded, rendered.ToString());
 
         foreach (var expected in new[]
         {
@@ -49,7 +48,7 @@ public sealed class HelmChartTests(ITestOutputHelper output)
     {
         var rendered = await Helm("template", "op", s_chart, "--set", value);
 
-        Assert.NotEqual(0, rendered.ExitCode);
+        Assert.False(rendered.Succeeded);
         Assert.Contains(message, rendered.Output, StringComparison.Ordinal);
     }
 
@@ -58,7 +57,7 @@ public sealed class HelmChartTests(ITestOutputHelper output)
     {
         var rendered = await Helm("template", "op", s_chart, "--namespace", "ops", "--set", "webhook.certificateMode=certManager");
 
-        Assert.True(rendered.ExitCode == 0, rendered.Output);
+        Assert.True(rendered.Succeeded, rendered.ToString());
         Assert.Contains("cert-manager.io/inject-ca-from: ops/op-webhook", rendered.Output, StringComparison.Ordinal);
         Assert.Contains("kind: Certificate", rendered.Output, StringComparison.Ordinal);
         Assert.Contains("--webhook-cert-dir=/var/run/webhook-tls", rendered.Output, StringComparison.Ordinal);
@@ -70,7 +69,7 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         await using var controlPlane = await ControlPlane.StartAsync();
         var install = await HelmOn(controlPlane, "install", "cloudtemple-operator", s_chart, "--namespace", "cloudtemple-system", "--create-namespace",
             "--set", "credentials.id=pat-id", "--set", "credentials.secret=pat-secret", "--wait=false");
-        Assert.True(install.ExitCode == 0, install.Output);
+        Assert.True(install.Succeeded, install.ToString());
 
         using var client = controlPlane.CreateClient();
         var crds = await client.ApiextensionsV1.ListCustomResourceDefinitionAsync();
@@ -99,34 +98,27 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         }
 
         var uninstall = await HelmOn(controlPlane, "uninstall", "cloudtemple-operator", "--namespace", "cloudtemple-system");
-        Assert.True(uninstall.ExitCode == 0, uninstall.Output);
+        Assert.True(uninstall.Succeeded, uninstall.ToString());
     }
 
-    private Task<(int ExitCode, string Output)> Helm(params string[] arguments) => HelmOn(null, arguments);
+    private Task<CommandResult> Helm(params string[] arguments) => HelmOn(null, arguments);
 
-    private async Task<(int ExitCode, string Output)> HelmOn(ControlPlane? controlPlane, params string[] arguments)
+    private async Task<CommandResult> HelmOn(ControlPlane? controlPlane, params string[] arguments)
     {
-        var info = new ProcessStartInfo("helm") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
+        var temp = Path.GetTempPath();
+        var environment = new Dictionary<string, string>
         {
-            info.ArgumentList.Add(argument);
-        }
-
+            ["HELM_CACHE_HOME"] = Path.Combine(temp, "helm-cache"),
+            ["HELM_CONFIG_HOME"] = Path.Combine(temp, "helm-config"),
+            ["HELM_DATA_HOME"] = Path.Combine(temp, "helm-data"),
+        };
         if (controlPlane is not null)
         {
-            info.Environment["KUBECONFIG"] = controlPlane.KubeconfigPath;
+            environment["KUBECONFIG"] = controlPlane.KubeconfigPath;
         }
 
-        info.Environment["HELM_CACHE_HOME"] = Path.Combine(Path.GetTempPath(), "helm-cache");
-        info.Environment["HELM_CONFIG_HOME"] = Path.Combine(Path.GetTempPath(), "helm-config");
-        info.Environment["HELM_DATA_HOME"] = Path.Combine(Path.GetTempPath(), "helm-data");
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("helm did not start: run hack/tools.sh.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(deadline.Token);
-        var text = await stdout + await stderr;
-        output.WriteLine($"$ helm {string.Join(' ', arguments)}\n{text}(exit {process.ExitCode})");
-        return (process.ExitCode, text);
+        var result = await CommandLine.RunAsync("helm", arguments, TimeSpan.FromMinutes(2), environment);
+        output.WriteLine(result.ToString());
+        return result;
     }
 }

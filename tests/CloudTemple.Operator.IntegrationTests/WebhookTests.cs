@@ -108,7 +108,7 @@ public sealed class WebhookTests(ControlPlaneFixture fixture, ITestOutputHelper 
         }
     }
 
-    private Task<LocalControlPlane.KubectlResult> Apply(string manifest) =>
+    private Task<LocalControlPlane.CommandResult> Apply(string manifest) =>
         Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"], Manifest(manifest));
 
     private static string Manifest(string body) => $"apiVersion: iaas.cloud-temple.com/v1alpha1\n{body}";

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using CloudTemple.Operator.LocalControlPlane;
 using k8s;
 
 namespace CloudTemple.Operator.IntegrationTests.Harness;
@@ -52,7 +52,7 @@ public sealed class OperatorProcess : IAsyncDisposable
 
     public static OperatorProcess Start(string kubeconfig, string namespaceName, IKubernetes client)
     {
-        var (metricsPort, probePort, webhookPort) = (FreePort(), FreePort(), FreePort());
+        var (metricsPort, probePort, webhookPort) = (Ports.Free(), Ports.Free(), Ports.Free());
         var webhookConfiguration = $"cloudtemple-operator-{namespaceName}";
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[]
@@ -122,12 +122,5 @@ public sealed class OperatorProcess : IAsyncDisposable
                 _logs.AppendLine(line);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

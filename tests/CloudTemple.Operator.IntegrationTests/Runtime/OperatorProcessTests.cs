@@ -26,7 +26,11 @@ public sealed class OperatorProcessTests(ControlPlaneFixture fixture, ITestOutpu
             Assert.Contains(ApiGroup.Finalizer, vlan!.Metadata.Finalizers);
             Assert.Contains(vlan.Status!.Conditions, c => c.Type == "Ready" && c.Status == ConditionStatus.False);
 
-            var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{process.MetricsPort}/metrics"));
+            // The counter is incremented when the reconcile returns, a moment after its status write.
+            var metrics = await Eventually.UntilAsync(
+                () => http.GetStringAsync(new Uri($"http://127.0.0.1:{process.MetricsPort}/metrics")),
+                text => text.Contains("controller_runtime_reconcile_total{controller=\"vlan\",result=\"success\"}", StringComparison.Ordinal),
+                Deadline, "the reconcile to be counted");
             foreach (var series in new[]
             {
                 "controller_runtime_reconcile_total{controller=\"vlan\",result=\"success\"}",

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using CloudTemple.Operator.IntegrationTests.Harness;
+using CloudTemple.Operator.LocalControlPlane;
 using CloudTemple.Operator.Testing;
 using Xunit.Abstractions;
 
@@ -19,15 +19,15 @@ public sealed class PublishedBinaryTests(ControlPlaneFixture fixture, ITestOutpu
         var publish = Directory.CreateTempSubdirectory("cloudtemple-publish-").FullName;
         try
         {
-            var published = await Run("dotnet", ["publish", RepositoryPaths.Combine("src", "Operator", "CloudTemple.Operator.csproj"), "-c", "Release", "-o", publish], TimeSpan.FromMinutes(5));
-            Assert.True(published.ExitCode == 0, published.Output);
+            var published = await CommandLine.RunAsync("dotnet", ["publish", RepositoryPaths.Combine("src", "Operator", "CloudTemple.Operator.csproj"), "-c", "Release", "-o", publish], TimeSpan.FromMinutes(5));
+            Assert.True(published.Succeeded, published.ToString());
             Assert.True(File.Exists(Path.Combine(publish, "cloudtemple-operator")), "the image's entry point ./cloudtemple-operator was not published");
             Assert.Empty(Directory.GetFiles(publish, "*.pdb"));
 
-            var probePort = FreePort();
+            var probePort = Ports.Free();
             var info = new ProcessStartInfo(Path.Combine(publish, "cloudtemple-operator")) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = publish };
             foreach (var argument in new[] { "run", "--kubeconfig", Fixture.ControlPlane.KubeconfigPath, "--namespaces", Namespace, "--leader-elect", "false",
-                "--metrics-address", $"127.0.0.1:{FreePort()}", "--probe-address", $"127.0.0.1:{probePort}", "--webhook-address", "off" })
+                "--metrics-address", $"127.0.0.1:{Ports.Free()}", "--probe-address", $"127.0.0.1:{probePort}", "--webhook-address", "off" })
             {
                 info.ArgumentList.Add(argument);
             }
@@ -62,28 +62,5 @@ public sealed class PublishedBinaryTests(ControlPlaneFixture fixture, ITestOutpu
         {
             Directory.Delete(publish, recursive: true);
         }
-    }
-
-    private static async Task<(int ExitCode, string Output)> Run(string file, string[] arguments, TimeSpan timeout)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(deadline.Token);
-        return (process.ExitCode, await output + await error);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

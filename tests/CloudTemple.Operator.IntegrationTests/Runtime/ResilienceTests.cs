@@ -51,22 +51,24 @@ public sealed class ResilienceTests(ControlPlaneFixture fixture, ITestOutputHelp
         Assert.True(reconnects + expired >= 1, "the informer never noticed the API server going away");
     }
 
+    // Leader election with a 4 s lease, so that takeovers are measured in seconds.
+    private static RuntimeOptions Elected(RuntimeOptions options, string lease, string identity) => options with
+    {
+        LeaderElection = true,
+        Identity = identity,
+        LeaseName = lease,
+        LeaseDuration = TimeSpan.FromSeconds(4),
+        RenewDeadline = TimeSpan.FromSeconds(3),
+        RetryPeriod = TimeSpan.FromMilliseconds(500),
+    };
+
     [Fact]
     public async Task TwoReplicas_ExactlyOneReconciles_AndTheOtherTakesOverWhenItStops()
     {
-        static RuntimeOptions Elected(RuntimeOptions o, string identity) => o with
-        {
-            LeaderElection = true,
-            Identity = identity,
-            LeaseName = "test-leader",
-            LeaseDuration = TimeSpan.FromSeconds(4),
-            RenewDeadline = TimeSpan.FromSeconds(3),
-            RetryPeriod = TimeSpan.FromMilliseconds(500),
-        };
         var first = new TestVlanReconciler();
         var second = new TestVlanReconciler();
-        var replicaA = StartRuntime(first, o => Elected(o, "replica-a"));
-        await using var replicaB = StartRuntime(second, o => Elected(o, "replica-b"));
+        var replicaA = StartRuntime(first, o => Elected(o, "test-leader", "replica-a"));
+        await using var replicaB = StartRuntime(second, o => Elected(o, "test-leader", "replica-b"));
         try
         {
             await ApplyVlanAsync("app", "PAR7S");
@@ -97,16 +99,6 @@ public sealed class ResilienceTests(ControlPlaneFixture fixture, ITestOutputHelp
     [Fact]
     public async Task AReplicaThatDies_IsReplacedWithinTheLeaseDuration()
     {
-        static RuntimeOptions Elected(RuntimeOptions o, string identity) => o with
-        {
-            LeaderElection = true,
-            Identity = identity,
-            LeaseName = "crash-leader",
-            LeaseDuration = TimeSpan.FromSeconds(4),
-            RenewDeadline = TimeSpan.FromSeconds(3),
-            RetryPeriod = TimeSpan.FromMilliseconds(500),
-        };
-
         // A replica that took the lease and died without releasing it (a SIGKILLed pod): its Lease
         // is written here the way the dead replica left it.
         var now = DateTime.UtcNow;
@@ -117,7 +109,7 @@ public sealed class ResilienceTests(ControlPlaneFixture fixture, ITestOutputHelp
         }, Namespace);
         var reconciler = new TestVlanReconciler();
         var started = Stopwatch.StartNew();
-        await using var host = StartRuntime(reconciler, o => Elected(o, "survivor"));
+        await using var host = StartRuntime(reconciler, o => Elected(o, "crash-leader", "survivor"));
 
         await ApplyVlanAsync("app", "PAR7S");
         await WaitForVlanAsync("app", v => IsReadyAt(v, 1), "the survivor to take over and reconcile");
