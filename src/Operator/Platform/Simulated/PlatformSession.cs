@@ -1,0 +1,316 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.RateLimiting;
+using Polly.Timeout;
+
+namespace CloudTemple.Operator.Platform.Simulated;
+
+/// <summary>What a write is about, to tell the caller how to check it when its answer is lost.</summary>
+/// <param name="Operation">A sentence, e.g. "create cpool 'prod'".</param>
+/// <param name="Kind">The kind of resource, e.g. "cpool".</param>
+/// <param name="Name">For a create, the name to look it up by.</param>
+/// <param name="ResourceId">For a change, the resource's id.</param>
+internal sealed record WriteIntent(string Operation, string Kind, string? Name = null, string? ResourceId = null);
+
+/// <summary>
+/// One connection to the platform for one set of credentials: the HTTP client, the token, the
+/// resilience pipelines, and the mapping of answers to the driver's errors. Thread-safe.
+/// </summary>
+internal sealed class PlatformSession : IDisposable
+{
+    /// <summary>The JSON of both APIs: camelCase, enums as strings.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    private const string ActivitiesRoute = "api/activity/v1/activities/";
+    private readonly HttpClient _http;
+    private readonly ResiliencePipelines _pipelines;
+    private readonly TokenCache _tokens;
+    private readonly ConcurrentDictionary<string, int> _activityMisses = new(StringComparer.Ordinal);
+
+    public PlatformSession(PlatformCredentials credentials, PlatformOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        var baseUrl = credentials.BaseUrl ?? options.BaseUrl;
+        var handler = options.HandlerFactory?.Invoke() ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        _http = new HttpClient(handler, disposeHandler: true)
+        {
+            BaseAddress = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/"),
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _pipelines = new ResiliencePipelines(options);
+        var id = credentials.Id;
+        var secret = credentials.Secret;
+        _tokens = new TokenCache(options, ct => SendThroughAsync(
+            _pipelines.Reads,
+            () => new HttpRequestMessage(HttpMethod.Post, TokenCache.Route) { Content = JsonContent.Create(new { id, secret }) },
+            write: null,
+            ct));
+    }
+
+    /// <summary>The options of the session.</summary>
+    public PlatformOptions Options { get; }
+
+    /// <summary>How many token exchanges the session made.</summary>
+    public int TokenExchanges => _tokens.Exchanges;
+
+    /// <summary>The Retry-After of an answer (delta or date), or null.</summary>
+    public static TimeSpan? RetryAfterOf(HttpResponseMessage? response) =>
+        response?.Headers.RetryAfter is { } retry
+            ? retry.Delta ?? (retry.Date is { } date ? date - DateTimeOffset.UtcNow : null)
+            : null;
+
+    /// <summary>Reads and deserializes a GET's answer; 404 throws <see cref="PlatformNotFoundException"/>, a partial list (206) <see cref="PlatformUnavailableException"/>.</summary>
+    public async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, body: null, write: null, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.PartialContent)
+        {
+            // A partial list never proves that something is absent: a name lookup on it could double-create.
+            throw new PlatformUnavailableException($"The platform answered a partial list (HTTP 206) to GET /{path}") { StatusCode = 206 };
+        }
+
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false)
+                ?? throw new PlatformException($"The platform answered an empty body to GET /{path}");
+        }
+        catch (JsonException e)
+        {
+            throw new PlatformException($"The platform answered GET /{path} with a body the driver cannot read", e);
+        }
+    }
+
+    /// <summary>Sends a write once (a 429 excepted) and returns the accepted activity, without waiting for it.</summary>
+    public async Task<PlatformOperation> WriteAsync(HttpMethod method, string path, object? body, WriteIntent intent, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(method, path, body, intent, cancellationToken).ConfigureAwait(false);
+        var location = response.Headers.Location?.OriginalString;
+        string? activityId = null;
+        string? resourceId = null;
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.IsNullOrWhiteSpace(text) && text.TrimStart().StartsWith('{'))
+        {
+            using var json = JsonDocument.Parse(text);
+            activityId = Property(json.RootElement, "activityId");
+            resourceId = Property(json.RootElement, "resourceId");
+        }
+
+        if (location is not null && location.LastIndexOf('/') is var slash and >= 0 && slash < location.Length - 1)
+        {
+            activityId = location[(slash + 1)..];
+        }
+
+        return activityId is null
+            ? throw new PlatformOutcomeUnknownException($"The platform accepted the {intent.Operation} without naming its activity")
+            {
+                Operation = intent.Operation,
+                ResourceKind = intent.Kind,
+                ResourceName = intent.Name,
+                ResourceId = intent.ResourceId ?? resourceId,
+                StatusCode = (int)response.StatusCode,
+            }
+            : new PlatformOperation(activityId, resourceId ?? intent.ResourceId);
+    }
+
+    /// <summary>Where an activity stands; 404s just after the write count as waiting, up to the tolerance.</summary>
+    public async Task<ActivityState> GetActivityAsync(string activityId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(activityId);
+        JsonElement activity;
+        try
+        {
+            activity = await GetAsync<JsonElement>(ActivitiesRoute + Uri.EscapeDataString(activityId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (PlatformNotFoundException) when (_activityMisses.AddOrUpdate(activityId, 1, (_, n) => n + 1) <= Options.ActivityNotFoundTolerance)
+        {
+            return new ActivityWaiting();
+        }
+
+        _activityMisses.TryRemove(activityId, out _);
+        return StateOf(activity);
+    }
+
+    /// <summary>The state of an activity document (the one-key <c>state</c> object).</summary>
+    public static ActivityState StateOf(JsonElement activity)
+    {
+        if (!activity.TryGetProperty("state", out var state) || state.ValueKind != JsonValueKind.Object)
+        {
+            return new ActivityWaiting();
+        }
+
+        foreach (var property in state.EnumerateObject())
+        {
+            var value = property.Value;
+            switch (property.Name)
+            {
+                case "running":
+                    var progress = value.TryGetProperty("progression", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32() : 0;
+                    return new ActivityRunning(progress, Property(value, "status"));
+                case "completed":
+                    return new ActivityCompleted(Property(value, "result"));
+                case "failed":
+                    var reason = Property(value, "reason") ?? "The platform gave no reason";
+                    return new ActivityFailed(reason, ActivityFailed.IsTransientReason(reason));
+                default:
+                    break;
+            }
+        }
+
+        return new ActivityWaiting();
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _pipelines.Dispose();
+        _tokens.Dispose();
+    }
+
+    private static string? Property(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, WriteIntent? write, CancellationToken cancellationToken)
+    {
+        var token = await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
+        var pipeline = write is null ? _pipelines.Reads : _pipelines.Writes;
+        for (var attempt = 1; ; attempt++)
+        {
+            var bearer = token;
+            var response = await SendThroughAsync(pipeline, () => Request(method, path, body, bearer), write, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 1)
+            {
+                // The request was refused before it was handled: after one re-authentication, it is safe to send again.
+                response.Dispose();
+                token = await _tokens.RefreshAsync(bearer, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                throw await ErrorOfAsync(method, path, response, write, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, string path, object? body, string token)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
+        }
+
+        return request;
+    }
+
+    /// <summary>One request through a pipeline; transport failures become the driver's errors.</summary>
+    private async Task<HttpResponseMessage> SendThroughAsync(
+        ResiliencePipeline<HttpResponseMessage> pipeline, Func<HttpRequestMessage> request, WriteIntent? write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await pipeline.ExecuteAsync(
+                async ct =>
+                {
+                    using var message = request();
+                    return await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw new PlatformUnavailableException("The platform is failing: its circuit is open, nothing was sent", e) { RetryAfter = e.RetryAfter };
+        }
+        catch (RateLimiterRejectedException e)
+        {
+            throw new PlatformUnavailableException("The client-side rate limit turned the request away, nothing was sent", e) { RetryAfter = e.RetryAfter };
+        }
+        catch (HttpRequestException e) when (write is null || e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+        {
+            throw new PlatformUnavailableException($"The platform could not be reached ({e.HttpRequestError})", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw OutcomeUnknown(write!, $"the connection failed after the request was sent ({e.HttpRequestError})", null, e);
+        }
+        catch (TimeoutRejectedException e) when (write is null)
+        {
+            throw new PlatformUnavailableException($"The platform did not answer within {e.Timeout}", e);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw OutcomeUnknown(write!, $"the platform did not answer within {e.Timeout}", null, e);
+        }
+    }
+
+    private static async Task<Exception> ErrorOfAsync(HttpMethod method, string path, HttpResponseMessage response, WriteIntent? write, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var (message, rule) = await ErrorBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        var what = write?.Operation ?? $"{method} /{path}";
+        return response.StatusCode switch
+        {
+            HttpStatusCode.BadRequest or HttpStatusCode.Conflict =>
+                new PlatformRefusedException(rule ?? "P", message ?? $"The platform refused the {what}", response.StatusCode == HttpStatusCode.Conflict),
+            HttpStatusCode.Unauthorized => new PlatformAuthenticationException($"The platform refused a fresh access token for the {what}"),
+            HttpStatusCode.Forbidden => new PlatformForbiddenException(message ?? $"The credentials may not {what}"),
+            HttpStatusCode.NotFound => new PlatformNotFoundException(message ?? $"The platform does not know the resource of {what}"),
+            HttpStatusCode.TooManyRequests => new PlatformUnavailableException($"The platform's rate limit refused the {what}; nothing was processed")
+            {
+                StatusCode = status,
+                RetryAfter = RetryAfterOf(response),
+            },
+            _ when status >= 500 && write is not null => OutcomeUnknown(write, $"the platform answered HTTP {status}", status, null),
+            _ when status >= 500 => new PlatformUnavailableException($"The platform answered HTTP {status} to {what}") { StatusCode = status, RetryAfter = RetryAfterOf(response) },
+            _ => new PlatformException($"The platform answered HTTP {status} to {what}: {message}"),
+        };
+    }
+
+    private static PlatformOutcomeUnknownException OutcomeUnknown(WriteIntent write, string why, int? status, Exception? inner)
+    {
+        var check = write.Name is not null
+            ? $"look the {write.Kind} up by name '{write.Name}' before sending it again"
+            : $"list the operations of {write.Kind} '{write.ResourceId}' before sending it again";
+        var message = $"The outcome of the {write.Operation} is unknown: {why}. It may have been applied: {check}";
+        return inner is null
+            ? new PlatformOutcomeUnknownException(message) { Operation = write.Operation, ResourceKind = write.Kind, ResourceName = write.Name, ResourceId = write.ResourceId, StatusCode = status }
+            : new PlatformOutcomeUnknownException(message, inner) { Operation = write.Operation, ResourceKind = write.Kind, ResourceName = write.Name, ResourceId = write.ResourceId, StatusCode = status };
+    }
+
+    private static async Task<(string? Message, string? Rule)> ErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrWhiteSpace(text) || !text.TrimStart().StartsWith('{'))
+            {
+                return (null, null);
+            }
+
+            using var json = JsonDocument.Parse(text);
+            return json.RootElement.TryGetProperty("error", out var error)
+                ? (Property(error, "message"), Property(error, "rule"))
+                : (null, null);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+namespace CloudTemple.Operator.Platform.Simulated;
+
+/// <summary>VLANs on the simulated platform (provisioning API: the public network route has no 802.1Q id).</summary>
+internal sealed class SimulatedNetworkDriver(PlatformSession session) : INetworkDriver
+{
+    private const string Vlans = "api/simulator/v1/vlans";
+
+    public Task<PlatformOperation> CreateVlanAsync(VlanSpecification specification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(specification);
+        return session.WriteAsync(HttpMethod.Post, Vlans, Body(specification), new($"create VLAN '{specification.Name}'", "vlan", Name: specification.Name), cancellationToken);
+    }
+
+    public Task<PlatformOperation> UpdateVlanAsync(string vlanId, VlanSpecification specification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(specification);
+        return session.WriteAsync(HttpMethod.Put, Path(vlanId), Body(specification), new($"update of VLAN {vlanId}", "vlan", ResourceId: vlanId), cancellationToken);
+    }
+
+    public Task<PlatformOperation> DeleteVlanAsync(string vlanId, CancellationToken cancellationToken = default) =>
+        session.WriteAsync(HttpMethod.Delete, Path(vlanId), null, new($"deletion of VLAN {vlanId}", "vlan", ResourceId: vlanId), cancellationToken);
+
+    public async Task<VlanObservation> GetVlanAsync(string vlanId, CancellationToken cancellationToken = default)
+    {
+        var view = await session.GetAsync<VlanView>(Path(vlanId), cancellationToken).ConfigureAwait(false);
+        var billing = await session.GetAsync<List<BillingView>>($"api/simulator/v1/resources/{Uri.EscapeDataString(vlanId)}/billing", cancellationToken).ConfigureAwait(false);
+        return new VlanObservation(
+            view.Id,
+            view.Name,
+            view.Dot1QId,
+            view.Zones,
+            view.CpoolIds ?? [],
+            [view.TenantId, .. view.SharedWithTenantIds ?? []],
+            view.State,
+            Views.Billing(billing));
+    }
+
+    public async Task<VlanObservation?> FindVlanByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var all = await session.GetAsync<List<VlanView>>(Vlans, cancellationToken).ConfigureAwait(false);
+        var found = all.FirstOrDefault(v => v.Name == name && v.State != ResourceState.Deleting);
+        return found is null ? null : await GetVlanAsync(found.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Path(string vlanId) => $"{Vlans}/{Uri.EscapeDataString(vlanId)}";
+
+    private static object Body(VlanSpecification s) => new
+    {
+        name = s.Name,
+        zones = s.Zones,
+        cpoolIds = s.CpoolIds,
+        sharedWithTenantIds = s.SharedWithTenantIds,
+    };
+}

@@ -1,0 +1,53 @@
+namespace CloudTemple.Operator.Platform.Simulated;
+
+/// <summary>VM replications on the simulated platform (provisioning API).</summary>
+internal sealed class SimulatedReplicationDriver(PlatformSession session) : IReplicationDriver
+{
+    private const string Replications = "api/simulator/v1/vm-replications";
+
+    public Task<PlatformOperation> CreateReplicationAsync(VmReplicationSpecification specification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(specification);
+        var body = new
+        {
+            virtualMachine = specification.VirtualMachine,
+            targetCpoolId = specification.TargetCpoolId,
+            targetVolumeId = specification.TargetVolumeId,
+            rpoHours = specification.RpoHours,
+        };
+        return session.WriteAsync(HttpMethod.Post, Replications, body, new($"replication of VM '{specification.VirtualMachine}'", "vmReplication", Name: specification.VirtualMachine), cancellationToken);
+    }
+
+    public Task<PlatformOperation> FailoverAsync(string replicationId, CancellationToken cancellationToken = default) =>
+        session.WriteAsync(HttpMethod.Post, Path(replicationId) + "/failover", new { }, new($"failover of VM replication {replicationId}", "vmReplication", ResourceId: replicationId), cancellationToken);
+
+    public Task<PlatformOperation> DeleteReplicationAsync(string replicationId, CancellationToken cancellationToken = default) =>
+        session.WriteAsync(HttpMethod.Delete, Path(replicationId), null, new($"deletion of VM replication {replicationId}", "vmReplication", ResourceId: replicationId), cancellationToken);
+
+    public async Task<VmReplicationObservation> GetReplicationAsync(string replicationId, CancellationToken cancellationToken = default)
+    {
+        var view = await session.GetAsync<VmReplicationView>(Path(replicationId), cancellationToken).ConfigureAwait(false);
+        var billing = await session.GetAsync<List<BillingView>>($"api/simulator/v1/resources/{Uri.EscapeDataString(replicationId)}/billing", cancellationToken).ConfigureAwait(false);
+        return new VmReplicationObservation(
+            view.Id,
+            view.VirtualMachine,
+            view.Phase,
+            view.LastSyncTime,
+            view.SourceZone,
+            view.TargetZone,
+            view.TargetCpoolId,
+            view.TargetVolumeId,
+            view.RpoHours,
+            view.State,
+            Views.Billing(billing));
+    }
+
+    public async Task<VmReplicationObservation?> FindReplicationByVirtualMachineAsync(string virtualMachine, CancellationToken cancellationToken = default)
+    {
+        var all = await session.GetAsync<List<VmReplicationView>>(Replications, cancellationToken).ConfigureAwait(false);
+        var found = all.FirstOrDefault(r => r.VirtualMachine == virtualMachine && r.State != ResourceState.Deleting);
+        return found is null ? null : await GetReplicationAsync(found.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Path(string replicationId) => $"{Replications}/{Uri.EscapeDataString(replicationId)}";
+}

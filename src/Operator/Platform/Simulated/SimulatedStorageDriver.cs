@@ -1,0 +1,75 @@
+using CloudTemple.Operator.Entities.Catalog;
+
+namespace CloudTemple.Operator.Platform.Simulated;
+
+/// <summary>
+/// Block volumes on the simulated platform: writes and class, IOPS, replication and headroom through
+/// the provisioning API, capacity and free space (bytes) through the public datastore route.
+/// </summary>
+internal sealed class SimulatedStorageDriver(PlatformSession session) : IStorageDriver
+{
+    private const string Volumes = "api/simulator/v1/block-volumes";
+
+    public Task<PlatformOperation> CreateVolumeAsync(VolumeSpecification specification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(specification);
+        var body = new { name = specification.Name, zone = specification.Zone, storageClass = specification.StorageClass, sizeGiB = specification.SizeGiB };
+        return session.WriteAsync(HttpMethod.Post, Volumes, body, new($"create block volume '{specification.Name}'", "blockVolume", Name: specification.Name), cancellationToken);
+    }
+
+    public Task<PlatformOperation> UpdateVolumeAsync(string volumeId, StorageClass storageClass, long sizeGiB, CancellationToken cancellationToken = default) =>
+        session.WriteAsync(HttpMethod.Put, Path(volumeId), new { storageClass, sizeGiB }, Change("update", volumeId), cancellationToken);
+
+    public Task<PlatformOperation> MountAsync(string volumeId, string cpoolId, CancellationToken cancellationToken = default) =>
+        session.WriteAsync(HttpMethod.Post, Path(volumeId) + "/mount", new { cpoolId }, Change($"mount on cpool {cpoolId}", volumeId), cancellationToken);
+
+    public Task<PlatformOperation> UnmountAsync(string volumeId, string cpoolId, CancellationToken cancellationToken = default) =>
+        session.WriteAsync(HttpMethod.Post, Path(volumeId) + "/unmount", new { cpoolId }, Change($"unmount from cpool {cpoolId}", volumeId), cancellationToken);
+
+    public Task<PlatformOperation> EnableGlobalMirrorAsync(string volumeId, GlobalMirrorSpecification specification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(specification);
+        var body = new { targetZone = specification.TargetZone, standbyCpoolId = specification.StandbyCpoolId, mode = specification.Mode };
+        return session.WriteAsync(HttpMethod.Post, Path(volumeId) + "/global-mirror", body, Change("Global Mirror", volumeId), cancellationToken);
+    }
+
+    public Task<PlatformOperation> FailoverAsync(string volumeId, CancellationToken cancellationToken = default) =>
+        session.WriteAsync(HttpMethod.Post, Path(volumeId) + "/global-mirror/failover", new { }, Change("failover", volumeId), cancellationToken);
+
+    public Task<PlatformOperation> DeleteVolumeAsync(string volumeId, CancellationToken cancellationToken = default) =>
+        session.WriteAsync(HttpMethod.Delete, Path(volumeId), null, Change("deletion", volumeId), cancellationToken);
+
+    public async Task<VolumeObservation> GetVolumeAsync(string volumeId, CancellationToken cancellationToken = default)
+    {
+        var view = await session.GetAsync<VolumeView>(Path(volumeId), cancellationToken).ConfigureAwait(false);
+        var datastore = await session.GetAsync<DatastoreView>($"api/compute/v1/vcenters/datastores/{Uri.EscapeDataString(volumeId)}", cancellationToken).ConfigureAwait(false);
+        return new VolumeObservation(
+            view.Id,
+            view.Name,
+            view.Zone,
+            view.StorageClass,
+            view.SizeGiB,
+            Views.ToGiB(datastore.MaxCapacity),
+            Views.ToGiB(datastore.FreeCapacity),
+            view.IopsLimit,
+            view.Encryption,
+            view.CpoolIds ?? [],
+            view.Replication is { } r ? new MirrorObservation(r.State, r.TargetZone, r.StandbyCpoolId, r.ReplicaVolumeId, r.LastSyncTime) : null,
+            view.ReplicaOf,
+            view.Usage?.RequiredHeadroomGiB ?? 0,
+            view.Usage?.HeadroomSufficient ?? true,
+            view.State,
+            Views.Billing(view.Billing));
+    }
+
+    public async Task<VolumeObservation?> FindVolumeByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var all = await session.GetAsync<List<VolumeView>>(Volumes, cancellationToken).ConfigureAwait(false);
+        var found = all.FirstOrDefault(v => v.Name == name && v.State != ResourceState.Deleting);
+        return found is null ? null : await GetVolumeAsync(found.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Path(string volumeId) => $"{Volumes}/{Uri.EscapeDataString(volumeId)}";
+
+    private static WriteIntent Change(string what, string volumeId) => new($"{what} of block volume {volumeId}", "blockVolume", ResourceId: volumeId);
+}
