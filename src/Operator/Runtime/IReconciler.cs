@@ -23,9 +23,15 @@ public interface IReconciler<T>
 }
 
 /// <summary>What the runtime gives a reconciler for one object.</summary>
-public sealed class ReconcileContext<T>(T entity, ConditionSet conditions, IEventSink events)
+public sealed class ReconcileContext<T>(T entity, ConditionSet conditions, IEventSink events, Func<CancellationToken, Task>? saveStatus = null)
     where T : class, ICustomResource
 {
+    /// <summary>
+    /// Writes the status now, if it changed, instead of at the end of the reconcile: for what must
+    /// be durable before a platform call (an intent to create) or right after it (an activity id).
+    /// </summary>
+    public Task SaveStatusAsync(CancellationToken cancellationToken) => saveStatus?.Invoke(cancellationToken) ?? Task.CompletedTask;
+
     /// <summary>The object, freshly read. Change its status only.</summary>
     public T Entity { get; } = entity;
 

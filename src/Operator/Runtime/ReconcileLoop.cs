@@ -71,7 +71,7 @@ public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler
                 LogPaused();
             }
 
-            await WriteStatusIfChangedAsync(entity, statusAsRead, cancellationToken).ConfigureAwait(false);
+            await SaveAsync(entity, new StatusBaseline(statusAsRead), cancellationToken).ConfigureAwait(false);
             return new(ReconcileOutcome.Paused);
         }
 
@@ -80,11 +80,12 @@ public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler
             entity = await client.PatchFinalizersAsync(entity, [.. metadata.Finalizers ?? [], ApiGroup.Finalizer], cancellationToken).ConfigureAwait(false);
         }
 
-        var before = StatusDocument.Of(entity);
+        var baseline = new StatusBaseline(StatusDocument.Of(entity));
         var conditions = Conditions(entity);
         conditions.Remove(Paused);
         var readyBefore = conditions[ConditionTypes.Ready]?.Status;
-        var context = new ReconcileContext<T>(entity, conditions, events.For(entity));
+        var context = new ReconcileContext<T>(entity, conditions, events.For(entity),
+            token => SaveAsync(entity, baseline, token));
         ReconcileResult result;
         try
         {
@@ -94,7 +95,7 @@ public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler
         catch (Exception e) when (e is not OperationCanceledException && e is not ConflictException)
         {
             conditions.Set(ConditionTypes.Synced, ConditionStatus.False, "ReconcileError", e.Message);
-            await WriteStatusIfChangedAsync(entity, before, cancellationToken).ConfigureAwait(false);
+            await SaveAsync(entity, baseline, cancellationToken).ConfigureAwait(false);
             throw;
         }
 
@@ -105,20 +106,20 @@ public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler
             status.LastHandledReconcileAt = requestedAt;
         }
 
-        await WriteStatusIfChangedAsync(entity, before, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(entity, baseline, cancellationToken).ConfigureAwait(false);
         ReportTransition(context, readyBefore);
         return result.RequeueAfter is { } after ? new(ReconcileOutcome.RequeueAfter, after) : new(ReconcileOutcome.Done);
     }
 
     private async Task<ReconcileStep> FinalizeAsync(T entity, bool paused, CancellationToken cancellationToken)
     {
-        var before = StatusDocument.Of(entity);
+        var baseline = new StatusBaseline(StatusDocument.Of(entity));
         var conditions = Conditions(entity);
         if (paused)
         {
             conditions.Set(Paused, ConditionStatus.True, "PausedByAnnotation",
                 $"Deletion waits: reconciliation is paused by the annotation {ApiGroup.PausedAnnotation}, so the platform resource is neither read nor deleted.");
-            await WriteStatusIfChangedAsync(entity, before, cancellationToken).ConfigureAwait(false);
+            await SaveAsync(entity, baseline, cancellationToken).ConfigureAwait(false);
             return new(ReconcileOutcome.Paused);
         }
 
@@ -127,12 +128,12 @@ public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler
         var nothingOnThePlatform = status.ExternalId is null && status.ActivityId is null;
         if (!(nothingOnThePlatform || spec.DeletionPolicy == DeletionPolicy.Orphan || spec.ManagementPolicy == ManagementPolicy.Observe))
         {
-            var context = new ReconcileContext<T>(entity, conditions, events.For(entity));
+            var context = new ReconcileContext<T>(entity, conditions, events.For(entity), token => SaveAsync(entity, baseline, token));
             var result = await reconciler.FinalizeAsync(context, cancellationToken).ConfigureAwait(false);
             if (!result.IsDone)
             {
                 conditions.MarkReconciling(result.Reason, result.Message);
-                await WriteStatusIfChangedAsync(entity, before, cancellationToken).ConfigureAwait(false);
+                await SaveAsync(entity, baseline, cancellationToken).ConfigureAwait(false);
                 return new(ReconcileOutcome.RequeueAfter, result.RetryAfter);
             }
         }
@@ -145,15 +146,26 @@ public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler
     private ConditionSet Conditions(T entity) =>
         new(entity.CommonStatus.Conditions, entity.Metadata.Generation ?? 0, _time);
 
-    private async Task WriteStatusIfChangedAsync(T entity, JsonObject before, CancellationToken cancellationToken)
+    // Writes the status if it differs from the baseline; the baseline and the object's
+    // resourceVersion then follow the write, so that a later save in the same reconcile patches
+    // from there and is still conditioned on nobody else having written meanwhile.
+    private async Task SaveAsync(T entity, StatusBaseline baseline, CancellationToken cancellationToken)
     {
-        if (JsonNode.DeepEquals(before, StatusDocument.Of(entity)))
+        var current = StatusDocument.Of(entity);
+        if (JsonNode.DeepEquals(baseline.Status, current))
         {
             return;
         }
 
-        await client.PatchStatusAsync(entity, before, cancellationToken).ConfigureAwait(false);
+        var written = await client.PatchStatusAsync(entity, baseline.Status, cancellationToken).ConfigureAwait(false);
+        entity.Metadata.ResourceVersion = written.Metadata.ResourceVersion;
+        baseline.Status = current;
         metrics.StatusWrites.WithLabels(client.Info.ControllerName).Inc();
+    }
+
+    private sealed class StatusBaseline(JsonObject status)
+    {
+        public JsonObject Status { get; set; } = status;
     }
 
     // One log line and one event per change of Ready, so that logs and `kubectl describe` tell the object's story.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
+using CloudTemple.Operator.Runtime;
 using k8s;
 using Xunit.Abstractions;
 
@@ -11,7 +12,7 @@ public abstract class RuntimeTestBase(ControlPlaneFixture fixture, ITestOutputHe
 {
     protected static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    protected RuntimeHost StartRuntime(TestVlanReconciler reconciler, Func<CloudTemple.Operator.Runtime.RuntimeOptions, CloudTemple.Operator.Runtime.RuntimeOptions>? configure = null) =>
+    protected RuntimeHost StartRuntime(IReconciler<Vlan> reconciler, Func<CloudTemple.Operator.Runtime.RuntimeOptions, CloudTemple.Operator.Runtime.RuntimeOptions>? configure = null) =>
         RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure, Loggers);
 
     protected async Task ApplyVlanAsync(string name, params string[] zones)
