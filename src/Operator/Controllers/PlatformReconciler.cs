@@ -10,6 +10,12 @@ public sealed record ReconcilerOptions
 {
     /// <summary>How soon an operation in flight is looked at again.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How soon an object waiting for its references looks again by itself; it is woken at once
+    /// when a reference becomes Ready (OperatorRuntime.AddReferences), so this is only a fallback.
+    /// </summary>
+    public TimeSpan ReferencePollInterval { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -183,8 +189,8 @@ public abstract class PlatformReconciler<T, TObservation>(
 
         if (!observe && !await ReferencesReadyAsync(context, cancellationToken).ConfigureAwait(false))
         {
-            // ReferencesReady says which; the object is looked at again shortly.
-            return ReconcileResult.After(Options.PollInterval);
+            // ReferencesReady says which; a reference becoming Ready wakes the object at once.
+            return ReconcileResult.After(Options.ReferencePollInterval);
         }
 
         var (observed, stalled) = await LocateAsync(platform, context, observe, cancellationToken).ConfigureAwait(false);

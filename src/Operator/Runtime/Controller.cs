@@ -14,6 +14,15 @@ public interface IController
 
     /// <summary>Runs informers and workers until cancelled; stops the workers at once on cancellation.</summary>
     Task RunAsync(CancellationToken cancellationToken);
+
+    /// <summary>Raised when an object's Ready condition changes status, or the object goes away.</summary>
+    event Action<ICustomResource>? ReadinessChanged;
+
+    /// <summary>The latest copy of every watched object (empty while not running).</summary>
+    IEnumerable<ICustomResource> Cached { get; }
+
+    /// <summary>Reconciles the object soon (ignored while not running).</summary>
+    void Enqueue(ObjectKey key);
 }
 
 /// <summary>
@@ -30,8 +39,15 @@ public sealed partial class Controller<T>(
     private readonly EntityInfo _info = EntityInfo.Of<T>();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private volatile Informer<T>[] _informers = [];
+    private volatile WorkQueue<ObjectKey>? _queue;
+
+    public event Action<ICustomResource>? ReadinessChanged;
 
     public string Name => _info.ControllerName;
+
+    public IEnumerable<ICustomResource> Cached => _informers.SelectMany(i => i.Cache.Values);
+
+    public void Enqueue(ObjectKey key) => _queue?.Add(key);
 
     public bool HasSynced => _informers is { Length: > 0 } informers && informers.All(i => i.HasSynced);
 
@@ -42,9 +58,17 @@ public sealed partial class Controller<T>(
         var loop = new ReconcileLoop<T>(new EntityClient<T>(client), reconciler, events, metrics, logger, _time);
         string?[] scopes = options.Namespaces.Count > 0 ? [.. options.Namespaces] : [null];
         var informers = scopes
-            .Select(ns => new Informer<T>(new CustomObjectListWatcher<T>(client, ns), e => OnChange(e, queue, scheduler), logger, options.Informer, _time, metrics.ForInformer(Name)))
+            .Select(ns => new Informer<T>(new CustomObjectListWatcher<T>(client, ns), e =>
+            {
+                OnChange(e, queue, scheduler);
+                if (ReadinessFlipped(e))
+                {
+                    ReadinessChanged?.Invoke(e.Object);
+                }
+            }, logger, options.Informer, _time, metrics.ForInformer(Name)))
             .ToArray();
         _informers = informers;
+        _queue = queue;
         metrics.MaxConcurrentReconciles.WithLabels(Name).Set(options.Parallelism);
         LogStarting(Name, options.Parallelism, options.Namespaces.Count > 0 ? string.Join(',', options.Namespaces) : "all namespaces");
 
@@ -74,6 +98,7 @@ public sealed partial class Controller<T>(
         }
 
         _informers = [];
+        _queue = null;
         LogStopped(Name);
     }
 
@@ -109,6 +134,12 @@ public sealed partial class Controller<T>(
             || before.DeletionTimestamp != after.DeletionTimestamp
             || !SameAnnotations(before.Annotations, after.Annotations);
     }
+
+    private static bool ReadinessFlipped(InformerEvent<T> change) =>
+        change.Type == WatchEventType.Deleted || Ready(change.Old) != Ready(change.Object);
+
+    private static ConditionStatus? Ready(T? entity) =>
+        entity?.CommonStatus.Conditions.FirstOrDefault(c => c.Type == ConditionTypes.Ready)?.Status;
 
     private static bool SameAnnotations(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
         (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(kv => b!.TryGetValue(kv.Key, out var v) && v == kv.Value));

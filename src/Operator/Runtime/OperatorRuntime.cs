@@ -46,11 +46,40 @@ public sealed class OperatorRuntime : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Reconciles the objects of kind <typeparamref name="TReferrer"/> that reference an object of kind
+    /// <typeparamref name="TReferenced"/> (by name, in the same namespace) as soon as that object
+    /// becomes Ready or stops being Ready or goes away — not at their next poll or resync.
+    /// </summary>
+    public OperatorRuntime AddReferences<TReferenced, TReferrer>(Func<TReferrer, IEnumerable<string>> referencedNames)
+        where TReferenced : class, ICustomResource
+        where TReferrer : class, ICustomResource
+    {
+        var referenced = Controller(typeof(TReferenced));
+        var referrers = Controller(typeof(TReferrer));
+        referenced.ReadinessChanged += changed =>
+        {
+            var key = ObjectKey.Of(changed);
+            foreach (var referrer in referrers.Cached.OfType<TReferrer>())
+            {
+                if (referrer.Metadata.NamespaceProperty == key.Namespace && referencedNames(referrer).Contains(key.Name, StringComparer.Ordinal))
+                {
+                    referrers.Enqueue(ObjectKey.Of(referrer));
+                }
+            }
+        };
+        return this;
+    }
+
     /// <summary>Runs until cancelled.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
         _options.LeaderElection ? _gate.RunAsync(RunControllersAsync, cancellationToken) : RunControllersAsync(cancellationToken);
 
     public void Dispose() => _events.Dispose();
+
+    private IController Controller(Type entityType) =>
+        _controllers.SingleOrDefault(c => c.Name == EntityInfo.Of(entityType).ControllerName)
+        ?? throw new InvalidOperationException($"Register the controller of {entityType.Name} before its references.");
 
     private Task RunControllersAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(_controllers.Select(c => c.RunAsync(cancellationToken)));

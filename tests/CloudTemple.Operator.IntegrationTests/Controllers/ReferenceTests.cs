@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Entities;
+using CloudTemple.Operator.IntegrationTests.Harness;
+using CloudTemple.Operator.IntegrationTests.Runtime;
+using CloudTemple.Operator.Platform;
+using CloudTemple.Operator.Platform.Simulated;
+using CloudTemple.Operator.Runtime;
+using CloudTemple.Operator.Simulator.Model;
+using CloudTemple.Operator.Simulator.Service;
+using CloudTemple.Operator.Testing;
+using CloudTemple.Operator.Validation;
+using k8s;
+using k8s.Models;
+using Xunit.Abstractions;
+using Cpool = CloudTemple.Operator.Entities.Cpool;
+using Vlan = CloudTemple.Operator.Entities.Vlan;
+
+namespace CloudTemple.Operator.IntegrationTests.Controllers;
+
+/// <summary>A referrer is reconciled as soon as what it references becomes Ready, not at its next poll.</summary>
+public sealed class ReferenceTests(ControlPlaneFixture fixture, ITestOutputHelper output) : RuntimeTestBase(fixture, output)
+{
+    private const string ReadyAnnotation = "test.iaas.cloud-temple.com/ready";
+
+    [Fact]
+    public async Task AVlanWaitingForItsCpool_IsReconciledAsSoonAsTheCpoolBecomesReady()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(new ServiceOptions
+        {
+            Url = "http://127.0.0.1:0",
+            InventoryPath = RepositoryPaths.Combine("config", "sandbox", "inventory.yaml"),
+            Platform = SimulatorOptions.Immediate,
+        });
+        var poolId = simulator.Platform.GetCpools("3f8a6c2e-1d4b-4e7a-9c0f-5b6a7d8e9f01").Single(c => c.Name == "prod-par7s").Id;
+        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = CredentialsResolver.NamespaceSecret },
+            StringData = new Dictionary<string, string> { ["id"] = "pat-acme-prod", ["secret"] = "sandbox-acme-prod-secret" },
+        }, Namespace);
+
+        // A Vlan waiting for its references looks again only every minute by itself: a reconcile
+        // within seconds can only come from the reference.
+        var poll = TimeSpan.FromMinutes(1);
+        var connections = new SimulatedPlatformConnections(new PlatformOptions { BaseUrl = simulator.Address });
+        var vlans = new VlanReconciler(connections, new CredentialsResolver(Client, null, simulator.Address), new ApiNamespaceView(Client), new ReconcilerOptions { ReferencePollInterval = poll, PollInterval = TimeSpan.FromMilliseconds(200) });
+        await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime => runtime
+            .AddController(new ScriptedCpool(poolId))
+            .AddController(vlans)
+            .AddReferences<Cpool, Vlan>(v => v.Spec.CpoolRefs.Select(r => r.Name)), loggers: Loggers);
+
+        await Apply("kind: Cpool\nmetadata: {name: pool}\nspec: {availabilityZone: PAR7S, bladeType: standard, hosts: 3}");
+        await Apply("kind: Vlan\nmetadata: {name: net}\nspec: {availabilityZones: [PAR7S], cpoolRefs: [{name: pool}]}");
+        await WaitForVlanAsync("net", v => v?.Status?.Conditions.Any(c => c.Type == "ReferencesReady" && c.Status == ConditionStatus.False) == true, "the Vlan to wait for its Cpool");
+
+        (await Kubectl.RunAsync("annotate", "cpool", "pool", "-n", Namespace, $"{ReadyAnnotation}=true")).EnsureSuccess();
+        await Eventually.UntilAsync(() => Client.CustomObjects.GetNamespacedCustomObjectAsync<Cpool>(ApiGroup.Name, ApiGroup.Version, Namespace, "cpools", "pool"),
+            c => c.Status?.Conditions.Any(x => x.Type == "Ready" && x.Status == ConditionStatus.True) == true, Deadline, "the Cpool to be Ready");
+        var sinceCpoolReady = Stopwatch.StartNew();
+
+        await WaitForVlanAsync("net", v => v?.Status?.Conditions.Any(c => c.Type == "ReferencesReady" && c.Status == ConditionStatus.True) == true, "the Vlan to see its Cpool Ready");
+
+        Output($"the Vlan saw its Cpool Ready {sinceCpoolReady.Elapsed.TotalMilliseconds:F0} ms after the Cpool's status said so (its own poll: {poll.TotalSeconds} s)");
+        Assert.True(sinceCpoolReady.Elapsed < poll / 4, $"the Vlan was reconciled only after {sinceCpoolReady.Elapsed}: the reference did not trigger it");
+        await WaitForVlanAsync("net", v => IsReadyAt(v, 1), "the Vlan to be Ready");
+        Assert.Contains(poolId, simulator.Platform.GetVlans("3f8a6c2e-1d4b-4e7a-9c0f-5b6a7d8e9f01").Single(v => v.Name == "net").CpoolIds);
+    }
+
+    private async Task Apply(string manifest) =>
+        (await Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"], $"apiVersion: iaas.cloud-temple.com/v1alpha1\n{manifest}\n")).EnsureSuccess();
+
+    /// <summary>A Cpool that is Ready, standing for an existing platform Cpool, once annotated so.</summary>
+    private sealed class ScriptedCpool(string platformId) : IReconciler<Cpool>
+    {
+        public Task<ReconcileResult> ReconcileAsync(ReconcileContext<Cpool> context, CancellationToken cancellationToken)
+        {
+            if (context.Entity.Metadata.Annotations?.ContainsKey(ReadyAnnotation) == true)
+            {
+                context.Entity.Status!.ExternalId = platformId;
+                context.Conditions.MarkReady("Provisioned", "Scripted.");
+            }
+            else
+            {
+                context.Conditions.MarkReconciling("Creating", "Scripted.");
+            }
+
+            return Task.FromResult(ReconcileResult.Done);
+        }
+
+        public Task<FinalizeResult> FinalizeAsync(ReconcileContext<Cpool> context, CancellationToken cancellationToken) =>
+            Task.FromResult(FinalizeResult.Done);
+    }
+}
