@@ -1,6 +1,5 @@
 using System.CommandLine;
 using CloudTemple.Operator.Controllers;
-using CloudTemple.Operator.Entities;
 using System.Net;
 using CloudTemple.Operator.Runtime;
 using CloudTemple.Operator.Validation;
@@ -64,13 +63,13 @@ internal static class RunCommand
                 CertificateDirectory = parse.GetValue(webhookCertDirectory),
             };
             var endpoints = new Endpoints(parse.GetValue(metricsAddress)!, parse.GetValue(probeAddress)!, webhook is null ? null : parse.GetValue(webhookAddress));
-            return RunAsync(parse.GetValue(kubeconfig), options with { Platform = parse.GetValue(platform)! }, endpoints, webhook, cancellationToken);
+            return RunAsync(parse.GetValue(kubeconfig), options with { Platform = parse.GetValue(platform)! }, endpoints, webhook, parse.GetValue(platformUrl), cancellationToken);
         });
         return command;
     }
 
     /// <summary>Hosts the runtime with JSON logs, graceful shutdown, probes, metrics and the validating webhook.</summary>
-    public static async Task<int> RunAsync(string? kubeconfig, RuntimeOptions options, Endpoints endpoints, WebhookOptions? webhook, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string? kubeconfig, RuntimeOptions options, Endpoints endpoints, WebhookOptions? webhook, string? platformUrl, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -101,7 +100,9 @@ internal static class RunCommand
             : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
         var client = new Kubernetes(config);
         builder.Services.AddSingleton<IKubernetes>(client);
-        builder.Services.AddSingleton(provider => Register(new OperatorRuntime(client, options, provider.GetRequiredService<ILoggerFactory>()), options.Platform));
+        builder.Services.AddSingleton(provider => ControllerRegistry.Register(
+            new OperatorRuntime(client, options, provider.GetRequiredService<ILoggerFactory>()), client,
+            new PlatformSetup(options.Platform, platformUrl is null ? null : new Uri(platformUrl), PlatformSetup.FromEnvironment())));
         builder.Services.AddHostedService<RuntimeService>();
         if (webhook is not null && certificates is not null)
         {
@@ -128,15 +129,6 @@ internal static class RunCommand
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }
-
-    // Until the platform drivers exist, every kind reports honestly that nothing is created.
-    private static OperatorRuntime Register(OperatorRuntime runtime, string platform) => runtime
-        .AddController(new NoPlatformReconciler<Cpool>(platform))
-        .AddController(new NoPlatformReconciler<BlockVolume>(platform))
-        .AddController(new NoPlatformReconciler<Vlan>(platform))
-        .AddController(new NoPlatformReconciler<BackupPolicy>(platform))
-        .AddController(new NoPlatformReconciler<VmReplication>(platform))
-        .AddController(new NoPlatformReconciler<HsmKeyProvider>(platform));
 
     /// <summary>Where the operator listens: metrics, probes, and the webhook (null when off).</summary>
     internal sealed record Endpoints(IPEndPoint Metrics, IPEndPoint Probes, IPEndPoint? Webhook)

@@ -20,10 +20,12 @@ public sealed class OperatorProcessTests(ControlPlaneFixture fixture, ITestOutpu
             await Eventually.UntilAsync(() => Status(http, $"http://127.0.0.1:{process.ProbePort}/readyz"), s => s == HttpStatusCode.OK, Deadline, "/readyz to answer 200");
 
             await ApplyVlanAsync("app", "PAR7S");
+            // No credentials are configured here: the Vlan controller says so, and what to create.
             var vlan = await WaitForVlanAsync("app",
-                v => v?.Status?.Conditions.Any(c => c.Type == "Stalled" && c.Status == ConditionStatus.True && c.Reason == "NoPlatformDriver") == true,
-                "the operator to report that no platform driver is configured");
+                v => v?.Status?.Conditions.Any(c => c.Type == "Stalled" && c.Status == ConditionStatus.True && c.Reason == "CredentialsNotFound") == true,
+                "the operator to report that no credentials apply");
             Assert.Contains(ApiGroup.Finalizer, vlan!.Metadata.Finalizers);
+            Assert.Contains("cloudtemple-credentials", vlan.Status!.Conditions.Single(c => c.Type == "Stalled").Message, StringComparison.Ordinal);
             Assert.Contains(vlan.Status!.Conditions, c => c.Type == "Ready" && c.Status == ConditionStatus.False);
 
             // The counter is incremented when the reconcile returns, a moment after its status write.
