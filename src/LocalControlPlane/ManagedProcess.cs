@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace CloudTemple.Operator.LocalControlPlane;
 
 /// <summary>A child process whose output is kept, line by line, in a log that callers can read from any offset.</summary>
-internal sealed class ManagedProcess : IAsyncDisposable
+public sealed class ManagedProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ProcessLog _log;
@@ -14,11 +14,35 @@ internal sealed class ManagedProcess : IAsyncDisposable
         _log = log;
     }
 
+    /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Its exit code, once ended.</summary>
     public int ExitCode => _process.ExitCode;
 
-    public static ManagedProcess Start(string name, string fileName, IEnumerable<string> arguments, ProcessLog log)
+    /// <summary>Asks the process to stop as Kubernetes asks a pod (SIGTERM) and waits up to <paramref name="grace"/>, then kills it.</summary>
+    public async Task TerminateAsync(TimeSpan grace)
+    {
+        if (!_process.HasExited)
+        {
+            using var term = Process.Start("kill", $"-TERM {_process.Id}");
+            await term.WaitForExitAsync().ConfigureAwait(false);
+            using var deadline = new CancellationTokenSource(grace);
+            try
+            {
+                await _process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Past its grace period: killed below.
+            }
+        }
+
+        await StopAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Starts <paramref name="fileName"/>; its output goes to <paramref name="log"/>, each line prefixed with <paramref name="name"/>.</summary>
+    public static ManagedProcess Start(string name, string fileName, IEnumerable<string> arguments, ProcessLog log, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -30,6 +54,11 @@ internal sealed class ManagedProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
         }
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.LocalControlPlane;
-using k8s.Models;
+using k8s;
 
 var repositoryOption = new Option<DirectoryInfo>("--repository")
 {
-    Description = "The repository checkout (for config/crd and config/samples).",
+    Description = "The repository checkout (for config/crd, config/samples and config/sandbox).",
     DefaultValueFactory = _ => new DirectoryInfo(Directory.GetCurrentDirectory()),
 };
 var namespaceOption = new Option<string>("--namespace")
@@ -17,88 +19,198 @@ var namespaceOption = new Option<string>("--namespace")
 };
 var stateOption = new Option<DirectoryInfo?>("--state")
 {
-    Description = "Where the control plane keeps its state, logs and kubeconfig (default: .sandbox in the repository); emptied at start.",
+    Description = "Where the control plane, the platform and the operator keep state and logs (default: .sandbox in the repository); emptied at start.",
+};
+var settleOption = new Option<int>("--settle-seconds")
+{
+    Description = "How long to show progress while the samples converge before printing the table.",
+    DefaultValueFactory = _ => 180,
 };
 var onceOption = new Option<bool>("--once") { Description = "Stop after printing the table instead of staying up." };
-var root = new RootCommand("The Cloud Temple operator sandbox: a real local control plane with the CRDs and the samples.")
+var root = new RootCommand(
+    "The Cloud Temple operator sandbox: a real local control plane, the simulated platform and the operator with its webhook, with the sample tenant applied.")
 {
-    repositoryOption, namespaceOption, stateOption, onceOption,
+    repositoryOption, namespaceOption, stateOption, settleOption, onceOption,
 };
 root.SetAction((parse, cancellationToken) =>
 {
     var repository = parse.GetValue(repositoryOption)!.FullName;
     var state = parse.GetValue(stateOption)?.FullName ?? Path.Combine(repository, ".sandbox");
-    return RunAsync(repository, state, parse.GetValue(namespaceOption)!, parse.GetValue(onceOption), cancellationToken);
+    return Sandbox.RunAsync(repository, state, parse.GetValue(namespaceOption)!, TimeSpan.FromSeconds(parse.GetValue(settleOption)), parse.GetValue(onceOption), cancellationToken);
 });
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
-static async Task<int> RunAsync(string repository, string state, string tenantNamespace, bool once, CancellationToken cancellationToken)
+internal static class Sandbox
 {
-    var stopwatch = Stopwatch.StartNew();
-    if (Directory.Exists(state))
+    // The sandbox tenant of config/sandbox/inventory.yaml; its token is a sandbox-only secret.
+    private const string TenantTokenId = "pat-acme-prod";
+    private const string TenantTokenSecret = "sandbox-acme-prod-secret";
+
+    public static async Task<int> RunAsync(string repository, string state, string tenantNamespace, TimeSpan settle, bool once, CancellationToken cancellationToken)
     {
-        Directory.Delete(state, recursive: true);
+        var stopwatch = Stopwatch.StartNew();
+        if (Directory.Exists(state))
+        {
+            Directory.Delete(state, recursive: true);
+        }
+
+        Directory.CreateDirectory(state);
+        Say("starting etcd and kube-apiserver on loopback");
+        await using var controlPlane = await ControlPlane.StartAsync(state, cancellationToken).ConfigureAwait(false);
+        Say($"kube-apiserver ready at {controlPlane.Server} ({Seconds(stopwatch)})");
+        var kubectl = new Kubectl(controlPlane.KubeconfigPath);
+        kubectl.Ran += result =>
+        {
+            if (!result.Succeeded)
+            {
+                Console.Error.WriteLine(result);
+            }
+        };
+
+        Say("installing the CRDs from config/crd");
+        (await kubectl.RunAsync("apply", "-k", Path.Combine(repository, "config", "crd")).ConfigureAwait(false)).EnsureSuccess();
+        (await kubectl.RunAsync(["wait", "--for=condition=Established", "--timeout=60s", .. CustomResources.All.Select(t => $"crd/{Plural(t)}.{ApiGroup.Name}")]).ConfigureAwait(false)).EnsureSuccess();
+
+        var bin = AppContext.BaseDirectory;
+        var platformUrl = $"http://127.0.0.1:{Ports.Free()}";
+        var platformLog = new ProcessLog(Path.Combine(state, "platform.log"));
+        Say($"starting the simulated platform at {platformUrl} (seed inventory config/sandbox/inventory.yaml, state {Path.Combine(state, "platform.json")})");
+        await using var platform = ManagedProcess.Start("platform", "dotnet",
+        [
+            Path.Combine(bin, "cloudtemple-simulator.dll"), "--urls", platformUrl,
+            "--inventory", Path.Combine(repository, "config", "sandbox", "inventory.yaml"),
+            "--state", Path.Combine(state, "platform.json"),
+            "--duration", "all=2s", "--duration", "waiting=500ms",
+        ], platformLog);
+        await WaitForAsync(() => Answers(new Uri($"{platformUrl}/healthz")), "the simulated platform", platform, platformLog).ConfigureAwait(false);
+
+        var (metrics, probes, webhook) = (Ports.Free(), Ports.Free(), Ports.Free());
+        var operatorLog = new ProcessLog(Path.Combine(state, "operator.log"));
+        Say("starting the operator with its validating webhook");
+        await using var @operator = ManagedProcess.Start("operator", "dotnet",
+        [
+            Path.Combine(bin, "cloudtemple-operator.dll"), "run",
+            "--kubeconfig", controlPlane.KubeconfigPath,
+            "--platform", "simulated", "--platform-url", platformUrl,
+            "--metrics-address", $"127.0.0.1:{metrics}", "--probe-address", $"127.0.0.1:{probes}",
+            "--webhook-address", $"127.0.0.1:{webhook}", "--webhook-url", $"https://127.0.0.1:{webhook}",
+            "--resync-period", "1m",
+        ], operatorLog, new Dictionary<string, string>
+        {
+            ["CLOUDTEMPLE_CREDENTIALS_ID"] = TenantTokenId,
+            ["CLOUDTEMPLE_CREDENTIALS_SECRET"] = TenantTokenSecret,
+        });
+        await WaitForAsync(() => Answers(new Uri($"http://127.0.0.1:{probes}/readyz")), "the operator", @operator, operatorLog).ConfigureAwait(false);
+        await WaitForAsync(async () => (await kubectl.RunAsync(["get", "validatingwebhookconfiguration", "cloudtemple-operator"]).ConfigureAwait(false)).Succeeded,
+            "the operator's webhook registration", @operator, operatorLog).ConfigureAwait(false);
+
+        Say($"applying config/samples to namespace {tenantNamespace}");
+        (await kubectl.RunAsync("create", "namespace", tenantNamespace).ConfigureAwait(false)).EnsureSuccess();
+        (await kubectl.RunAsync("config", "set-context", "--current", $"--namespace={tenantNamespace}").ConfigureAwait(false)).EnsureSuccess();
+        Console.Write((await kubectl.RunAsync("apply", "-k", Path.Combine(repository, "config", "samples")).ConfigureAwait(false)).EnsureSuccess().StandardOutput);
+
+        using var client = controlPlane.CreateClient();
+        var settled = await ShowProgressAsync(client, tenantNamespace, settle, cancellationToken).ConfigureAwait(false);
+        Say(settled ? $"every object is Ready ({Seconds(stopwatch)} since start)" : $"not every object is Ready after {settle.TotalSeconds:F0} s; READY and REASON say why ({Seconds(stopwatch)} since start)");
+        Console.WriteLine();
+        Console.Write((await kubectl.RunAsync("get", "cloudtemple", "-o", "wide").ConfigureAwait(false)).EnsureSuccess().StandardOutput);
+        Console.WriteLine();
+        Console.WriteLine($"""
+            Use it from another terminal:
+              export KUBECONFIG={controlPlane.KubeconfigPath}
+              kubectl get cloudtemple -o wide
+              kubectl describe cpool prod-par7s
+              kubectl apply -f config/samples/iaas_v1alpha1_vlan.yaml
+            Logs: {controlPlane.Log.Path}, {platformLog.Path}, {operatorLog.Path}
+            """);
+
+        if (!once)
+        {
+            Say("up until Ctrl-C");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Say("stopping");
+            }
+        }
+
+        await @operator.TerminateAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+        return 0;
     }
 
-    Say("starting etcd and kube-apiserver on loopback");
-    await using var controlPlane = await ControlPlane.StartAsync(state, cancellationToken).ConfigureAwait(false);
-    Say($"kube-apiserver ready at {controlPlane.Server} ({stopwatch.Elapsed.TotalSeconds:F1} s)");
-
-    var kubectl = new Kubectl(controlPlane.KubeconfigPath);
-    kubectl.Ran += result =>
+    // Prints a line whenever the count of Ready objects changes; true when every object is Ready.
+    private static async Task<bool> ShowProgressAsync(IKubernetes client, string tenantNamespace, TimeSpan settle, CancellationToken cancellationToken)
     {
-        if (!result.Succeeded)
+        var stopwatch = Stopwatch.StartNew();
+        var last = string.Empty;
+        while (stopwatch.Elapsed < settle)
         {
-            Console.Error.WriteLine(result);
+            var objects = new List<(string Name, string Ready, string Reason)>();
+            foreach (var type in CustomResources.All)
+            {
+                var list = await client.CustomObjects.ListNamespacedCustomObjectAsync<JsonObject>(ApiGroup.Name, ApiGroup.Version, tenantNamespace, Plural(type), cancellationToken: cancellationToken).ConfigureAwait(false);
+                foreach (var item in list["items"]!.AsArray())
+                {
+                    var ready = item!["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c!["type"] == "Ready");
+                    objects.Add(($"{type.Name}/{item["metadata"]!["name"]}", (string?)ready?["status"] ?? "-", (string?)ready?["reason"] ?? "waiting"));
+                }
+            }
+
+            var readyCount = objects.Count(o => o.Ready == "True");
+            var line = $"{readyCount}/{objects.Count} Ready";
+            if (line != last)
+            {
+                var pending = objects.Where(o => o.Ready != "True").Select(o => $"{o.Name} ({o.Reason})");
+                Say($"{line} after {stopwatch.Elapsed.TotalSeconds:F0} s{(readyCount < objects.Count ? "; waiting: " + string.Join(", ", pending) : string.Empty)}");
+                last = line;
+            }
+
+            if (objects.Count > 0 && readyCount == objects.Count)
+            {
+                return true;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
-    };
 
-    Say("installing the CRDs from config/crd");
-    (await kubectl.RunAsync("apply", "-k", Path.Combine(repository, "config", "crd")).ConfigureAwait(false)).EnsureSuccess();
-    var crds = CustomResources.All
-        .Select(t => t.GetCustomAttributes(typeof(KubernetesEntityAttribute), false).Cast<KubernetesEntityAttribute>().Single())
-        .Select(e => $"crd/{e.PluralName}.{e.Group}");
-    (await kubectl.RunAsync(["wait", "--for=condition=Established", "--timeout=60s", .. crds]).ConfigureAwait(false)).EnsureSuccess();
+        return false;
+    }
 
-    Say($"applying config/samples to namespace {tenantNamespace}");
-    (await kubectl.RunAsync("create", "namespace", tenantNamespace).ConfigureAwait(false)).EnsureSuccess();
-    (await kubectl.RunAsync("config", "set-context", "--current", $"--namespace={tenantNamespace}").ConfigureAwait(false)).EnsureSuccess();
-    Console.Write((await kubectl.RunAsync("apply", "-k", Path.Combine(repository, "config", "samples")).ConfigureAwait(false)).EnsureSuccess().StandardOutput);
-
-    Say($"ready in {stopwatch.Elapsed.TotalSeconds:F1} s. The operator does not run here yet (it joins the sandbox with the controllers):");
-    Say("objects are validated and stored by the API server, not reconciled, so READY stays empty.");
-    Console.WriteLine();
-    Console.Write((await kubectl.RunAsync("get", "cloudtemple").ConfigureAwait(false)).EnsureSuccess().StandardOutput);
-    Console.WriteLine();
-    Console.WriteLine($"""
-        Use it from another terminal:
-          export KUBECONFIG={controlPlane.KubeconfigPath}
-          kubectl get cloudtemple
-          kubectl explain cpool.spec
-          kubectl apply -f config/samples/iaas_v1alpha1_cpool.yaml
-        Logs of etcd and kube-apiserver: {controlPlane.Log.Path}
-        """);
-
-    if (!once)
+    private static async Task WaitForAsync(Func<Task<bool>> ready, string what, ManagedProcess process, ProcessLog log)
     {
-        Say("up until Ctrl-C");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        var deadline = Stopwatch.StartNew();
+        while (!await ready().ConfigureAwait(false))
         {
-            context.Cancel = true;
-            stop.Cancel();
-        });
+            if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new InvalidOperationException($"{what} did not start; last lines of {log.Path}:\n{string.Join('\n', log.Since(0, 30))}");
+            }
+
+            await Task.Delay(200).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> Answers(Uri url)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            using var response = await http.GetAsync(url).ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.OK;
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            Say("stopping");
+            return false;
         }
     }
 
-    return 0;
-}
+    private static string Plural(Type type) =>
+        ((k8s.Models.KubernetesEntityAttribute)type.GetCustomAttributes(typeof(k8s.Models.KubernetesEntityAttribute), false).Single()).PluralName;
 
-static void Say(string message) => Console.WriteLine($"[sandbox] {message}");
+    private static string Seconds(Stopwatch stopwatch) => string.Create(CultureInfo.InvariantCulture, $"{stopwatch.Elapsed.TotalSeconds:F1} s");
+
+    private static void Say(string message) => Console.WriteLine($"[sandbox] {message}");
+}

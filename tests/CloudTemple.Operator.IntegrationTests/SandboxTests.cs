@@ -3,7 +3,11 @@ using CloudTemple.Operator.Testing;
 
 namespace CloudTemple.Operator.IntegrationTests;
 
-/// <summary>`make sandbox`, the README's first command, does its job: it is run here as the user runs it, once.</summary>
+/// <summary>
+/// `make sandbox`, the README's first command, does its job: it is run here as the user runs it,
+/// once — a control plane, the simulated platform and the operator with its webhook, and the sample
+/// tenant accepted through the webhook.
+/// </summary>
 public sealed class SandboxTests
 {
     [Fact]
@@ -12,7 +16,7 @@ public sealed class SandboxTests
         var state = Directory.CreateTempSubdirectory("cloudtemple-sandbox-test-").FullName;
         var sandbox = Path.Combine(AppContext.BaseDirectory, "cloudtemple-sandbox.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { sandbox, "--repository", RepositoryPaths.Root, "--state", state, "--once" })
+        foreach (var argument in new[] { sandbox, "--repository", RepositoryPaths.Root, "--state", state, "--once", "--settle-seconds", "10" })
         {
             info.ArgumentList.Add(argument);
         }
@@ -25,6 +29,9 @@ public sealed class SandboxTests
         var text = await output + await error;
 
         Assert.True(process.ExitCode == 0, text);
+        Assert.Contains("[sandbox] starting the simulated platform", text, StringComparison.Ordinal);
+        Assert.Contains("[sandbox] starting the operator with its validating webhook", text, StringComparison.Ordinal);
+        Assert.Matches(@"\[sandbox\] \d+/8 Ready after", text);
         Assert.Contains($"export KUBECONFIG={Path.Combine(state, "kubeconfig")}", text, StringComparison.Ordinal);
         foreach (var row in new[]
         {
