@@ -9,7 +9,13 @@ public sealed partial class SimulatedPlatform
     public const string InitialEsxiBuild = "24585383";
 
     /// <summary>Creates a Cpool (C1, C4).</summary>
-    public Accepted CreateCpool(string tenantId, CpoolRequest request)
+    public Accepted CreateCpool(string tenantId, CpoolRequest request) => CreateCpool(tenantId, request, id: null);
+
+    /// <summary>
+    /// Creates a Cpool with a fixed id, as an inventory of existing resources does, so that
+    /// manifests can adopt it by spec.externalId.
+    /// </summary>
+    public Accepted CreateCpool(string tenantId, CpoolRequest request, string? id)
     {
         ArgumentNullException.ThrowIfNull(request);
         lock (_lock)
@@ -17,7 +23,12 @@ public sealed partial class SimulatedPlatform
             Settle();
             RequireTenant(tenantId);
             var memory = CheckCpoolFigures(request);
-            var id = NewId("cpool");
+            if (id is not null && (_cpools.ContainsKey(id) || _volumes.ContainsKey(id) || _vlans.ContainsKey(id)))
+            {
+                throw new ArgumentException($"The id {id} is taken.", nameof(id));
+            }
+
+            id ??= NewId("cpool");
             var hosts = Enumerable.Range(0, request.Hosts).Select(i => new EsxiHost($"{id}-host{i + 1}", InitialEsxiBuild)).ToList();
             _cpools.Add(id, new Cpool(
                 id, request.Name, tenantId, request.Zone, request.BladeType, hosts, memory, request.HighAvailability,

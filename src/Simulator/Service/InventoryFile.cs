@@ -39,7 +39,7 @@ public sealed class InventoryFile
 
                 var cpools = t.Cpools.ToDictionary(
                     c => c.Name,
-                    c => platform.CreateCpool(tenant.Id, new CpoolRequest(c.Name, ParseZone(c.Zone), ParseBlade(c.BladeType), c.Hosts, c.MemoryGiB)).ResourceId);
+                    c => platform.CreateCpool(tenant.Id, new CpoolRequest(c.Name, ParseZone(c.Zone), ParseBlade(c.BladeType), c.Hosts, c.MemoryGiB), c.Id).ResourceId);
                 var volumes = new Dictionary<string, string>();
                 foreach (var v in t.BlockVolumes)
                 {
@@ -117,6 +117,9 @@ public sealed class InventoryFile
 
     public sealed class CpoolEntry
     {
+        /// <summary>A fixed id, so that manifests can adopt the Cpool by spec.externalId; generated when unset.</summary>
+        public string? Id { get; set; }
+
         public string Name { get; set; } = string.Empty;
 
         public string Zone { get; set; } = string.Empty;
