@@ -165,6 +165,20 @@ public sealed class VlanControllerTests(ControlPlaneFixture fixture, ITestOutput
     }
 
     [Fact]
+    public async Task AVlanSharedWithAnotherOrganization_IsRefusedByThePlatform_AndStallsWithTheRule()
+    {
+        await using var host = StartOperator();
+
+        await Apply("leaky-net", "availabilityZones: [PAR7S]\n  sharedWithTenants: [9d2b4f6a-8c1e-4a3b-b5d7-e9f1a3c5b7d9]");
+
+        var stalled = await WaitForVlanAsync("leaky-net", v => v?.Status?.Conditions.Any(c => c.Type == "Stalled" && c.Status == ConditionStatus.True) == true, "Stalled");
+        var condition = stalled!.Status!.Conditions.Single(c => c.Type == "Stalled");
+        Assert.Equal("PlatformRefused", condition.Reason);
+        Assert.Contains("N3", condition.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Platform.GetVlans(AcmeTenant), v => v.Name == "leaky-net");
+    }
+
+    [Fact]
     public async Task ASecretNamedButMissing_Stalls_NamingIt()
     {
         await using var host = StartOperator();
