@@ -39,9 +39,9 @@ public static class ControllerRegistry
                 .AddController(new NoPlatformReconciler<Cpool>(setup.Platform))
                 .AddController(new NoPlatformReconciler<BlockVolume>(setup.Platform))
                 .AddController(new VlanReconciler(connections, credentials, view))
-                .AddController(new NoPlatformReconciler<BackupPolicy>(setup.Platform))
-                .AddController(new NoPlatformReconciler<VmReplication>(setup.Platform))
-                .AddController(new NoPlatformReconciler<HsmKeyProvider>(setup.Platform));
+                .AddController(new BackupPolicyReconciler(connections, credentials, view))
+                .AddController(new VmReplicationReconciler(connections, credentials, view))
+                .AddController(new HsmKeyProviderReconciler(connections, credentials, view));
         }
         else
         {

@@ -1,0 +1,208 @@
+using System.Text.Json;
+using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Entities;
+using CloudTemple.Operator.Entities.Catalog;
+using CloudTemple.Operator.IntegrationTests.Harness;
+using CloudTemple.Operator.IntegrationTests.Runtime;
+using CloudTemple.Operator.Platform;
+using CloudTemple.Operator.Platform.Simulated;
+using CloudTemple.Operator.Simulator.Model;
+using CloudTemple.Operator.Simulator.Service;
+using CloudTemple.Operator.Testing;
+using CloudTemple.Operator.Validation;
+using k8s;
+using k8s.Models;
+using Xunit.Abstractions;
+using BackupPolicy = CloudTemple.Operator.Entities.BackupPolicy;
+
+namespace CloudTemple.Operator.IntegrationTests.Controllers;
+
+/// <summary>
+/// The BackupPolicy controller end to end: the real API server, the real simulator service on
+/// loopback (the sandbox's inventory), and the operator's runtime with the platform driver.
+/// </summary>
+public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITestOutputHelper output) : RuntimeTestBase(fixture, output), IAsyncLifetime
+{
+    private SimulatorHost _simulator = null!;
+
+    private SimulatedPlatform Platform => _simulator.Platform;
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        await InitializeAsync();
+        _simulator = await SimulatorHost.StartAsync(new ServiceOptions
+        {
+            Url = "http://127.0.0.1:0",
+            InventoryPath = RepositoryPaths.Combine("config", "sandbox", "inventory.yaml"),
+            Platform = SimulatorOptions.Immediate with
+            {
+                BackupServiceRequest = TimeSpan.FromMilliseconds(400),
+                BackupAssignment = TimeSpan.FromMilliseconds(200),
+                Delete = TimeSpan.FromMilliseconds(200),
+            },
+        });
+        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = CredentialsResolver.NamespaceSecret },
+            StringData = new Dictionary<string, string> { ["id"] = "pat-acme-prod", ["secret"] = "sandbox-acme-prod-secret" },
+        }, Namespace);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await _simulator.DisposeAsync();
+        await DisposeAsync();
+    }
+
+    [Fact]
+    public async Task APolicy_BecomesActive_AssignedToItsVms_WithExcludedDisks_AndBackupsOutsideTheirZone()
+    {
+        await using var host = StartOperator();
+
+        await Apply("daily-assigned", "Acme Assurances", """
+            virtualMachines:
+                - name: web-01
+                - name: db-01
+                  excludedDisks: ["Hard disk 2"]
+            """);
+
+        var policy = await WaitForPolicyAsync("daily-assigned",
+            p => IsReadyAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyReconciler.Assigned && c.Status == ConditionStatus.True),
+            "Ready and Assigned");
+        var status = policy!.Status!;
+        Assert.Equal(BackupPolicyPhase.Active, status.Phase);
+        Assert.Equal(status.ExternalId, status.RequestId);
+        Assert.True(status.Immutable);
+        Assert.False(string.IsNullOrEmpty(status.Encryption));
+        Assert.NotNull(status.BackupAvailabilityZone);
+        Assert.NotEqual(nameof(Zone.PAR7S), status.BackupAvailabilityZone); // web-01 and db-01 run in PAR7S (K1, X2)
+        Assert.Equal(["db-01", "web-01"], status.VirtualMachines.Select(v => v.Name).Order(StringComparer.Ordinal));
+        Assert.All(status.VirtualMachines, v => Assert.Equal("Assigned", v.State));
+
+        var onPlatform = Platform.GetBackupPolicy(status.ExternalId!)!;
+        Assert.Equal("daily-assigned", onPlatform.Name);
+        Assert.Equal(BackupPolicyPhase.Active, onPlatform.Phase);
+        var db = Assert.Single(onPlatform.Assignments, a => a.VirtualMachine == "db-01");
+        Assert.Equal(["Hard disk 2"], db.ExcludedDisks);
+        Assert.All(onPlatform.Assignments, a => Assert.NotEqual(Zone.PAR7S, a.BackupZone));
+        Assert.Contains(onPlatform.Assignments, a => a.VirtualMachine == "web-01");
+    }
+
+    [Fact]
+    public async Task ARequestForAnUnknownOrganization_EndsRefused_AndStalled_WithTheProvidersReason()
+    {
+        await using var host = StartOperator();
+
+        await Apply("daily-refused", "Nobody Inc", "virtualMachines: [{name: web-01}]");
+
+        var policy = await WaitForPolicyAsync("daily-refused",
+            p => p?.Status?.Conditions.Any(c => c.Type == "Stalled" && c.Status == ConditionStatus.True) == true,
+            "Stalled");
+        var status = policy!.Status!;
+        Assert.Equal(BackupPolicyPhase.Refused, status.Phase);
+        var stalled = status.Conditions.Single(c => c.Type == "Stalled");
+        Assert.Equal(BackupPolicyReconciler.RefusedReason, stalled.Reason);
+        Assert.Contains("Organization 'Nobody Inc' is unknown to the provider", stalled.Message, StringComparison.Ordinal);
+        Assert.Contains(status.Conditions, c => c.Type == BackupPolicyReconciler.Assigned && c.Status == ConditionStatus.False);
+        Assert.Empty(Platform.GetBackupPolicy(status.RequestId!)!.Assignments);
+    }
+
+    [Fact]
+    public async Task AVmTheProviderRefuses_IsReportedFailedByName_WhileTheOthersAreAssigned()
+    {
+        await using var host = StartOperator();
+
+        await Apply("daily-partial", "Acme Assurances", """
+            virtualMachines:
+                - name: web-03
+                - name: db-01
+                  excludedDisks: ["Hard disk 9"]
+            """);
+
+        var policy = await WaitForPolicyAsync("daily-partial",
+            p => IsReadyAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyReconciler.Assigned && c.Reason == "Failed"),
+            "Ready with Assigned False");
+        var status = policy!.Status!;
+        Assert.Equal("Assigned", Assert.Single(status.VirtualMachines, v => v.Name == "web-03").State);
+        var db = Assert.Single(status.VirtualMachines, v => v.Name == "db-01");
+        Assert.Equal("Failed", db.State);
+        Assert.Contains("Hard disk 9", db.Message, StringComparison.Ordinal);
+        Assert.Contains("db-01", status.Conditions.Single(c => c.Type == BackupPolicyReconciler.Assigned).Message, StringComparison.Ordinal);
+        Assert.Equal(["web-03"], Platform.GetBackupPolicy(status.ExternalId!)!.Assignments.Select(a => a.VirtualMachine));
+    }
+
+    [Fact]
+    public async Task Deleting_RemovesThePolicyFromThePlatform()
+    {
+        await using var host = StartOperator();
+        await Apply("daily-deleted", "Acme Assurances", "virtualMachines: [{name: web-02}]");
+        var policy = await WaitForPolicyAsync("daily-deleted",
+            p => IsReadyAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyReconciler.Assigned && c.Status == ConditionStatus.True),
+            "Ready and Assigned");
+        var id = policy!.Status!.ExternalId!;
+        Assert.NotNull(Platform.GetBackupPolicy(id));
+
+        (await Kubectl.RunAsync("delete", "backuppolicy", "daily-deleted", "-n", Namespace, "--wait=false")).EnsureSuccess();
+
+        await WaitForPolicyAsync("daily-deleted", p => p is null, "the policy to be gone");
+        Assert.Null(Platform.GetBackupPolicy(id));
+    }
+
+    private static bool IsReadyAt(BackupPolicy? policy, long generation) =>
+        policy?.Status is { } status
+        && status.ObservedGeneration == generation
+        && status.Conditions.Any(c => c.Type == "Ready" && c.Status == ConditionStatus.True && c.ObservedGeneration == generation);
+
+    private async Task<BackupPolicy?> GetPolicyAsync(string name)
+    {
+        try
+        {
+            var json = await Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(ApiGroup.Name, ApiGroup.Version, Namespace, "backuppolicies", name);
+            return KubernetesJson.Deserialize<BackupPolicy>(json.GetRawText());
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private Task<BackupPolicy?> WaitForPolicyAsync(string name, Func<BackupPolicy?, bool> done, string what) =>
+        Eventually.UntilAsync(() => GetPolicyAsync(name), done, Deadline, $"{what} ({Namespace}/{name})");
+
+    private RuntimeHost StartOperator()
+    {
+        var connections = new SimulatedPlatformConnections(new PlatformOptions
+        {
+            BaseUrl = _simulator.Address,
+            PollInitialDelay = TimeSpan.FromMilliseconds(50),
+            PollMaxDelay = TimeSpan.FromMilliseconds(200),
+            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
+        });
+        var credentials = new CredentialsResolver(Client, operatorCredentials: null, _simulator.Address);
+        var reconciler = new BackupPolicyReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
+        return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure: null, Loggers);
+    }
+
+    private async Task Apply(string name, string organization, string extra)
+    {
+        var indented = string.Join("\n", extra.Split('\n').Select(l => "  " + l));
+        var yaml = $"""
+            apiVersion: iaas.cloud-temple.com/v1alpha1
+            kind: BackupPolicy
+            metadata:
+              name: {name}
+            spec:
+              organization: {organization}
+              tenant: acme-prod
+              contact:
+                name: Camille Martin
+                email: camille.martin@acme.example
+                phone: "+33 1 23 45 67 89"
+              retention:
+                days: 30
+                weeks: 8
+
+            """ + indented + "\n";
+        (await Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"], yaml)).EnsureSuccess();
+    }
+}

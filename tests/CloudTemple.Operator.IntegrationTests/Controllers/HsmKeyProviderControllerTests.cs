@@ -1,0 +1,188 @@
+using System.Text.Json;
+using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Entities;
+using CloudTemple.Operator.IntegrationTests.Harness;
+using CloudTemple.Operator.IntegrationTests.Runtime;
+using CloudTemple.Operator.Platform;
+using CloudTemple.Operator.Platform.Simulated;
+using CloudTemple.Operator.Simulator.Model;
+using CloudTemple.Operator.Simulator.Service;
+using CloudTemple.Operator.Testing;
+using CloudTemple.Operator.Validation;
+using k8s;
+using k8s.Models;
+using Xunit.Abstractions;
+using HsmKeyProvider = CloudTemple.Operator.Entities.HsmKeyProvider;
+
+namespace CloudTemple.Operator.IntegrationTests.Controllers;
+
+/// <summary>
+/// The HsmKeyProvider controller end to end: the real API server, the real simulator service on
+/// loopback (the sandbox's inventory), and the operator's runtime with the platform driver. The
+/// Cpool it is activated on is the inventory's prod-par7s, adopted by an object whose Ready status
+/// the test writes itself (the Cpool controller is not part of this test).
+/// </summary>
+public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, ITestOutputHelper output) : RuntimeTestBase(fixture, output), IAsyncLifetime
+{
+    private const string AcmeTenant = "3f8a6c2e-1d4b-4e7a-9c0f-5b6a7d8e9f01";
+    private SimulatorHost _simulator = null!;
+
+    private SimulatedPlatform Platform => _simulator.Platform;
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        await InitializeAsync();
+        _simulator = await SimulatorHost.StartAsync(new ServiceOptions
+        {
+            Url = "http://127.0.0.1:0",
+            InventoryPath = RepositoryPaths.Combine("config", "sandbox", "inventory.yaml"),
+            Platform = SimulatorOptions.Immediate with
+            {
+                HsmKeyProvider = TimeSpan.FromMilliseconds(300),
+                Encryption = TimeSpan.FromMilliseconds(300),
+                Delete = TimeSpan.FromMilliseconds(200),
+            },
+        });
+        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = CredentialsResolver.NamespaceSecret },
+            StringData = new Dictionary<string, string> { ["id"] = "pat-acme-prod", ["secret"] = "sandbox-acme-prod-secret" },
+        }, Namespace);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await _simulator.DisposeAsync();
+        await DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AProvider_EncryptsTheVmThatMeetsH4_AndNamesWhatBlocksTheOthers()
+    {
+        var cpool = await AdoptCpoolAsync();
+        await using var host = StartOperator();
+
+        await Apply("payments-kms", "pay-01", "web-01");
+
+        var provider = await WaitForProviderAsync("payments-kms",
+            p => IsReadyAt(p, 1) && p!.Status!.VirtualMachines.Any(v => v.Name == "pay-01" && v.State == EncryptionState.Encrypted),
+            "Ready with pay-01 encrypted");
+        var status = provider!.Status!;
+        var onPlatform = Assert.Single(Platform.GetHsmKeyProviders(AcmeTenant), k => k.Name == "payments-kms");
+        Assert.Equal(onPlatform.Id, status.ProviderId);
+        Assert.Equal(onPlatform.Id, status.ExternalId);
+        Assert.False(string.IsNullOrEmpty(status.KmipEndpoint));
+        Assert.Equal(["PAR7S", "TH3S", "AZ07"], status.Zones);
+        Assert.Contains("Luna", status.Hsm, StringComparison.Ordinal);
+        Assert.Contains("CipherTrust", status.Kms, StringComparison.Ordinal);
+        Assert.Equal([cpool], onPlatform.ActiveCpoolIds);
+        var web = Assert.Single(status.VirtualMachines, v => v.Name == "web-01");
+        Assert.Equal(EncryptionState.Blocked, web.State);
+        Assert.Equal([EncryptionBlocker.PoweredOn], web.Reasons);
+        Assert.Empty(Assert.Single(status.VirtualMachines, v => v.Name == "pay-01").Reasons);
+        Assert.Equal(onPlatform.Id, Platform.GetVirtualMachine(AcmeTenant, "pay-01")!.EncryptionProviderId);
+        Assert.Null(Platform.GetVirtualMachine(AcmeTenant, "web-01")!.EncryptionProviderId);
+
+        // H6: every key operation is an Event.
+        await Eventually.UntilAsync(
+            async () => (await Client.EventsV1.ListNamespacedEventAsync(Namespace)).Items.Select(e => e.Reason).ToList(),
+            reasons => reasons.Contains("Activating") && reasons.Contains("Encrypting"),
+            Deadline,
+            "the Activating and Encrypting events");
+    }
+
+    [Fact]
+    public async Task DeletingAProviderThatStillEncryptsVms_Waits_SaysWhich_ThenDecryptsThemOnceTheyLeaveTheSpec_AndDeletesIt()
+    {
+        await AdoptCpoolAsync();
+        await using var host = StartOperator();
+        await Apply("vault-kms", "pay-01");
+        var provider = await WaitForProviderAsync("vault-kms",
+            p => IsReadyAt(p, 1) && p!.Status!.VirtualMachines.Any(v => v.Name == "pay-01" && v.State == EncryptionState.Encrypted),
+            "Ready with pay-01 encrypted");
+        var id = provider!.Status!.ExternalId!;
+
+        (await Kubectl.RunAsync("delete", "hsmkeyprovider", "vault-kms", "-n", Namespace, "--wait=false")).EnsureSuccess();
+
+        var waiting = await WaitForProviderAsync("vault-kms",
+            p => p?.Status?.Conditions.Any(c => c.Type == "Reconciling" && c.Status == ConditionStatus.True && c.Reason == "InUse") == true,
+            "the finalizer to wait, in use");
+        var message = waiting!.Status!.Conditions.Single(c => c.Type == "Reconciling").Message;
+        Assert.Contains("VM 'pay-01'", message, StringComparison.Ordinal);
+        Assert.Contains("spec.encryptedVirtualMachines", message, StringComparison.Ordinal);
+        Assert.NotNull(Platform.GetHsmKeyProvider(id));
+        Assert.Equal(id, Platform.GetVirtualMachine(AcmeTenant, "pay-01")!.EncryptionProviderId);
+
+        await Apply("vault-kms");
+
+        await WaitForProviderAsync("vault-kms", p => p is null, "the provider to be gone");
+        Assert.Null(Platform.GetHsmKeyProvider(id));
+        Assert.Null(Platform.GetVirtualMachine(AcmeTenant, "pay-01")!.EncryptionProviderId);
+    }
+
+    [Fact]
+    public async Task Deleting_RemovesTheProviderFromThePlatform()
+    {
+        await AdoptCpoolAsync();
+        await using var host = StartOperator();
+        await Apply("idle-kms");
+        var provider = await WaitForProviderAsync("idle-kms", p => IsReadyAt(p, 1), "Ready");
+        var id = provider!.Status!.ExternalId!;
+
+        (await Kubectl.RunAsync("delete", "hsmkeyprovider", "idle-kms", "-n", Namespace, "--wait=false")).EnsureSuccess();
+
+        await WaitForProviderAsync("idle-kms", p => p is null, "the provider to be gone");
+        Assert.Null(Platform.GetHsmKeyProvider(id));
+    }
+
+    // The inventory's prod-par7s, adopted by spec.externalId and marked Ready by hand.
+    private async Task<string> AdoptCpoolAsync()
+    {
+        var cpool = Platform.GetCpools(AcmeTenant).Single(c => c.Name == "prod-par7s").Id;
+        await ApplyYamlAsync($"apiVersion: iaas.cloud-temple.com/v1alpha1\nkind: Cpool\nmetadata:\n  name: prod-par7s\nspec:\n  availabilityZone: PAR7S\n  bladeType: standard\n  hosts: 3\n  externalId: {cpool}\n");
+        var patch = $$$"""{"status":{"externalId":"{{{cpool}}}","conditions":[{"type":"Ready","status":"True","reason":"Adopted","message":"Marked Ready by the test.","lastTransitionTime":"{{{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}}}"}]}}""";
+        (await Kubectl.RunAsync("patch", "cpool", "prod-par7s", "-n", Namespace, "--subresource=status", "--type=merge", "-p", patch)).EnsureSuccess();
+        return cpool;
+    }
+
+    private static bool IsReadyAt(HsmKeyProvider? provider, long generation) =>
+        provider?.Status is { } status
+        && status.ObservedGeneration == generation
+        && status.Conditions.Any(c => c.Type == "Ready" && c.Status == ConditionStatus.True && c.ObservedGeneration == generation);
+
+    private async Task<HsmKeyProvider?> GetProviderAsync(string name)
+    {
+        try
+        {
+            var json = await Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(ApiGroup.Name, ApiGroup.Version, Namespace, "hsmkeyproviders", name);
+            return KubernetesJson.Deserialize<HsmKeyProvider>(json.GetRawText());
+        }
+        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private Task<HsmKeyProvider?> WaitForProviderAsync(string name, Func<HsmKeyProvider?, bool> done, string what) =>
+        Eventually.UntilAsync(() => GetProviderAsync(name), done, Deadline, $"{what} ({Namespace}/{name})");
+
+    private RuntimeHost StartOperator()
+    {
+        var connections = new SimulatedPlatformConnections(new PlatformOptions
+        {
+            BaseUrl = _simulator.Address,
+            PollInitialDelay = TimeSpan.FromMilliseconds(50),
+            PollMaxDelay = TimeSpan.FromMilliseconds(200),
+            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
+        });
+        var credentials = new CredentialsResolver(Client, operatorCredentials: null, _simulator.Address);
+        var reconciler = new HsmKeyProviderReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
+        return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure: null, Loggers);
+    }
+
+    private Task Apply(string name, params string[] encrypted) =>
+        ApplyYamlAsync($"apiVersion: iaas.cloud-temple.com/v1alpha1\nkind: HsmKeyProvider\nmetadata:\n  name: {name}\nspec:\n  cpoolRefs: [{{name: prod-par7s}}]\n  encryptedVirtualMachines: [{string.Join(", ", encrypted)}]\n");
+
+    private async Task ApplyYamlAsync(string yaml) =>
+        (await Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"], yaml)).EnsureSuccess();
+}
