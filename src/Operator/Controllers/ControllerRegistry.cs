@@ -36,8 +36,8 @@ public static class ControllerRegistry
             var credentials = new CredentialsResolver(client, setup.OperatorCredentials, baseUrl);
             var view = new ApiNamespaceView(client);
             runtime
-                .AddController(new NoPlatformReconciler<Cpool>(setup.Platform))
-                .AddController(new NoPlatformReconciler<BlockVolume>(setup.Platform))
+                .AddController(new CpoolReconciler(connections, credentials, view))
+                .AddController(new BlockVolumeReconciler(connections, credentials, view))
                 .AddController(new VlanReconciler(connections, credentials, view))
                 .AddController(new BackupPolicyReconciler(connections, credentials, view))
                 .AddController(new VmReplicationReconciler(connections, credentials, view))
