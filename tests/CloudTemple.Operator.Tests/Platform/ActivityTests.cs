@@ -14,7 +14,7 @@ public sealed class ActivityTests
     {
         await using var harness = await PlatformHarness.StartAsync(s => s with
         {
-            Platform = SimulatorOptions.Immediate with { Waiting = TimeSpan.FromMilliseconds(300), Cpool = TimeSpan.FromSeconds(1) },
+            Platform = SimulatorOptions.Immediate with { Waiting = TimeSpan.FromSeconds(1), Cpool = TimeSpan.FromSeconds(2) },
         });
 
         var operation = await harness.Platform.Compute.CreateCpoolAsync(NewCpool);

@@ -88,18 +88,20 @@ public sealed class ResilienceTests
     [Fact]
     public async Task AWriteThatTimesOut_IsNotRetried_AndSurfacesAsOutcomeUnknown()
     {
-        // Per request the injector draws the latency, then the fault: token exchange fast, the write slow.
+        // Per request the injector draws the latency, then the fault: the token exchange fast (at most
+        // 100 ms), the write slow (at least 5 s), with a wide margin on either side of the 3 s attempt
+        // timeout so that a loaded machine cannot time the token exchange out instead.
         var seed = Enumerable.Range(0, 100_000).First(seed =>
         {
             var random = new Random(seed);
             var token = random.NextDouble();
             random.NextDouble();
             var write = random.NextDouble();
-            return token < 0.05 && write > 0.5;
+            return token < 0.01 && write > 0.5;
         });
         await using var harness = await StartAsync(
-            new FaultOptions { Seed = seed, MaxLatency = TimeSpan.FromSeconds(4) },
-            c => c with { AttemptTimeout = TimeSpan.FromMilliseconds(500) });
+            new FaultOptions { Seed = seed, MaxLatency = TimeSpan.FromSeconds(10) },
+            c => c with { AttemptTimeout = TimeSpan.FromSeconds(3) });
 
         var error = await Assert.ThrowsAsync<PlatformOutcomeUnknownException>(
             () => harness.Platform.Compute.CreateCpoolAsync(new CpoolSpecification("slow", Zone.AZ07, BladeType.Eco, 1)));
