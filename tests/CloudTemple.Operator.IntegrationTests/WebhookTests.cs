@@ -19,6 +19,9 @@ public sealed class WebhookTests(ControlPlaneFixture fixture, ITestOutputHelper 
     /// <summary>A rule, the objects that must exist first, the bad manifest, the field and the rule id the refusal names.</summary>
     public sealed record Case(string Rule, string[] Setup, string Bad, string Field);
 
+    /// <summary>The bad manifests, for the test that applies them with the webhook bypassed too.</summary>
+    internal static IReadOnlyList<Case> Cases => s_cases;
+
     private static readonly Case[] s_cases =
     [
         new("C4 memory above hosts × blade RAM", [], Cpool("prod", "PAR7S", "standard", 3, "memoryGiB: 2000"), "spec.memoryGiB"),
@@ -111,7 +114,7 @@ public sealed class WebhookTests(ControlPlaneFixture fixture, ITestOutputHelper 
     private Task<LocalControlPlane.CommandResult> Apply(string manifest) =>
         Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"], Manifest(manifest));
 
-    private static string Manifest(string body) => $"apiVersion: iaas.cloud-temple.com/v1alpha1\n{body}";
+    internal static string Manifest(string body) => $"apiVersion: iaas.cloud-temple.com/v1alpha1\n{body}";
 
     private static string Cpool(string name, string zone, string blade, int hosts, string extra = "") =>
         $"kind: Cpool\nmetadata: {{name: {name}}}\nspec:\n  availabilityZone: {zone}\n  bladeType: {blade}\n  hosts: {hosts}\n" + (extra.Length > 0 ? $"  {extra}\n" : string.Empty);

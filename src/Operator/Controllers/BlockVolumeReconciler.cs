@@ -25,6 +25,24 @@ public sealed class BlockVolumeReconciler(IPlatformConnections connections, Cred
 
     private readonly INamespaceView _view = view;
 
+    protected override string? CannotChangeInPlace(BlockVolume entity, VolumeObservation observed)
+    {
+        var spec = entity.Spec;
+        if (spec.AvailabilityZone != observed.Zone)
+        {
+            return $"spec.availabilityZone is {spec.AvailabilityZone} but the volume lives in {observed.Zone}: a volume cannot move between zones; create another volume.";
+        }
+
+        if (PlatformCatalog.StorageClassOf(spec.StorageClass).IsFlash != PlatformCatalog.StorageClassOf(observed.StorageClass).IsFlash)
+        {
+            return $"spec.storageClass is {ApiNames.Of(spec.StorageClass)} but the volume is {ApiNames.Of(observed.StorageClass)}: flash and mass storage do not change into each other in place (rule B8); create another volume.";
+        }
+
+        return spec.SizeGiB < observed.SizeGiB
+            ? $"spec.sizeGiB is {spec.SizeGiB} but the volume has {observed.SizeGiB} GiB: a volume can grow, never shrink (rule B8)."
+            : null;
+    }
+
     protected override string Noun => "block volume";
 
     protected override Task<VolumeObservation> GetAsync(IPlatform platform, string id, CancellationToken cancellationToken) =>

@@ -26,6 +26,13 @@ public sealed class CpoolReconciler(IPlatformConnections connections, Credential
 
     private readonly INamespaceView _view = view;
 
+    protected override string? CannotChangeInPlace(Cpool entity, CpoolObservation observed) =>
+        entity.Spec.AvailabilityZone != observed.Zone
+            ? $"spec.availabilityZone is {entity.Spec.AvailabilityZone} but the Cpool lives in {observed.Zone}: a Cpool cannot move between zones (rule C3); create another Cpool."
+            : entity.Spec.BladeType != observed.BladeType
+                ? $"spec.bladeType is {ApiNames.Of(entity.Spec.BladeType)} but the Cpool's hosts are {ApiNames.Of(observed.BladeType)} blades: the blade type cannot change in place (rule C2); create another Cpool."
+                : null;
+
     protected override string Noun => "Cpool";
 
     protected override Task<CpoolObservation> GetAsync(IPlatform platform, string id, CancellationToken cancellationToken) =>

@@ -140,6 +140,13 @@ public abstract class PlatformReconciler<T, TObservation>(
     /// <summary>Orders the deletion of the resource.</summary>
     protected abstract Task<PlatformOperation> DeleteAsync(IPlatform platform, string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// What the spec asks that the platform resource cannot become in place (an immutable field
+    /// changed with the webhook bypassed, or an adopted resource that differs), as a sentence naming
+    /// the field and the rule; null when nothing is. The object then stalls, and nothing is sent.
+    /// </summary>
+    protected virtual string? CannotChangeInPlace(T entity, TObservation observed) => null;
+
     /// <summary>Fills the kind's status fields, billing and conditions from what the platform reports.</summary>
     protected abstract void Report(ReconcileContext<T> context, TObservation observed);
 
@@ -210,6 +217,14 @@ public abstract class PlatformReconciler<T, TObservation>(
             Report(context, observed);
             context.Conditions.MarkReconciling("WaitingForPlatform", $"The platform is still working on {Noun} {status.ExternalId}.");
             return ReconcileResult.After(Options.PollInterval);
+        }
+
+        if (!observe && CannotChangeInPlace(entity, observed) is { } mismatch)
+        {
+            // Reported as the platform has it; nothing is sent, and Ready never claims the spec holds.
+            Report(context, observed);
+            context.Conditions.MarkStalled("CannotChangeInPlace", mismatch);
+            return ReconcileResult.Done;
         }
 
         if (!observe && await UpdateAsync(platform, context, observed, cancellationToken).ConfigureAwait(false) is { } update)

@@ -38,6 +38,11 @@ public sealed class VmReplicationReconciler(IPlatformConnections connections, Cr
     /// <summary>Condition type of V2: the VM closes its replication snapshots.</summary>
     public const string SnapshotHealthy = "SnapshotHealthy";
 
+    protected override string? CannotChangeInPlace(VmReplication entity, VmReplicationView observed) =>
+        string.Equals(entity.Spec.VirtualMachine, observed.Replication.VirtualMachine, StringComparison.Ordinal)
+            ? null
+            : $"spec.virtualMachine is {entity.Spec.VirtualMachine} but this replication copies {observed.Replication.VirtualMachine}: the VM of a replication cannot change; create another VmReplication.";
+
     protected override string Noun => "VM replication";
 
     protected override async Task<VmReplicationView> GetAsync(IPlatform platform, string id, CancellationToken cancellationToken) =>

@@ -172,7 +172,7 @@ internal sealed class CrdGenerator(XmlDocumentation docs)
             var value = property.GetValue(owner);
             schema.DefaultProperty = value switch
             {
-                Enum e => EnumValue(e.GetType(), e),
+                Enum e => ApiNames.Of(e),
                 _ => value,
             };
         }
@@ -212,7 +212,7 @@ internal sealed class CrdGenerator(XmlDocumentation docs)
         {
             var allowed = Enum.GetValues(type).Cast<Enum>()
                 .Where(v => type.GetField(v.ToString())!.GetCustomAttribute<RefusedValueAttribute>() is null)
-                .Select(v => (object)EnumValue(type, v))
+                .Select(v => (object)ApiNames.Of(v))
                 .ToList();
             return new V1JSONSchemaProps { Type = "string", EnumProperty = allowed, Description = description ?? docs.Of(type) };
         }
@@ -270,10 +270,4 @@ internal sealed class CrdGenerator(XmlDocumentation docs)
     // The same naming the KubernetesClient serializer applies, so schema and wire format agree.
     private static string JsonNamingPolicyName(string name) =>
         System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name);
-
-    private static string EnumValue(Type enumType, Enum value)
-    {
-        var name = value.ToString();
-        return enumType.GetField(name)!.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? name;
-    }
 }

@@ -56,7 +56,7 @@ public static class SpecRules
         if (spec.MemoryGiB is { } memory && (memory < minimum || memory > maximum))
         {
             yield return new("spec.memoryGiB", "C4",
-                $"the memory reservation of {spec.Hosts} {Api(spec.BladeType)} host(s) must be between {minimum} GiB (hosts × 128) and {maximum} GiB (hosts × {PlatformCatalog.Blade(spec.BladeType).MemoryGiB}); {memory} GiB was asked");
+                $"the memory reservation of {spec.Hosts} {ApiNames.Of(spec.BladeType)} host(s) must be between {minimum} GiB (hosts × 128) and {maximum} GiB (hosts × {PlatformCatalog.Blade(spec.BladeType).MemoryGiB}); {memory} GiB was asked");
         }
 
         if (old is not null && spec.HypervisorBuild != old.Spec.HypervisorBuild && spec.HypervisorBuild is not null && spec.Hosts < PlatformCatalog.HighAvailabilityMinimumHosts)
@@ -93,7 +93,7 @@ public static class SpecRules
             if (PlatformCatalog.StorageClassOf(spec.StorageClass).IsFlash != PlatformCatalog.StorageClassOf(old.Spec.StorageClass).IsFlash)
             {
                 yield return new("spec.storageClass", "B8",
-                    $"a volume cannot move between a flash class and mass storage in place ({Api(old.Spec.StorageClass)} to {Api(spec.StorageClass)}): create another volume");
+                    $"a volume cannot move between a flash class and mass storage in place ({ApiNames.Of(old.Spec.StorageClass)} to {ApiNames.Of(spec.StorageClass)}): create another volume");
             }
         }
 
@@ -102,7 +102,7 @@ public static class SpecRules
             if (!PlatformCatalog.StorageClassOf(spec.StorageClass).GlobalMirror)
             {
                 yield return new("spec.replication", "B11",
-                    $"Global Mirror replication is only available for the essential, standard and premium classes, not {Api(spec.StorageClass)}");
+                    $"Global Mirror replication is only available for the essential, standard and premium classes, not {ApiNames.Of(spec.StorageClass)}");
             }
 
             if (replication.TargetAvailabilityZone == spec.AvailabilityZone)
@@ -247,10 +247,7 @@ public static class SpecRules
     private static string Show(object? value) => value switch
     {
         null => "unset",
-        Enum e => Api(e),
+        Enum e => ApiNames.Of(e),
         _ => value.ToString() ?? "unset",
     };
-
-    private static string Api(Enum value) =>
-        value.GetType().GetField(value.ToString())?.GetCustomAttribute<System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute>()?.Name ?? value.ToString();
 }
