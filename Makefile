@@ -60,8 +60,8 @@ bench-simulator: build ## Print the simulated platform's operations/s and memory
 	$(DOTNET) bench/CloudTemple.Operator.Benchmarks/bin/Release/net10.0/cloudtemple-bench.dll simulator $(ARGS)
 
 .PHONY: run
-run: build ## Run the operator binary with ARGS (the controllers arrive with the runtime issue; today: `generate`).
-	$(DOTNET) src/Operator/bin/$(CONFIGURATION)/net10.0/cloudtemple-operator.dll $(ARGS)
+run: build ## Run the operator against the current kubeconfig and the simulated platform (ARGS adds flags, e.g. ARGS="--platform-url http://127.0.0.1:8443").
+	$(DOTNET) src/Operator/bin/$(CONFIGURATION)/net10.0/cloudtemple-operator.dll run --leader-elect=false $(ARGS)
 
 .PHONY: clean
 clean: ## Remove build outputs (not the control-plane cache: `hack/control-plane.sh clean`).
