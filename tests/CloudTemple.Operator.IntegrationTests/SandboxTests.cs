@@ -16,7 +16,7 @@ public sealed class SandboxTests
         var state = Directory.CreateTempSubdirectory("cloudtemple-sandbox-test-").FullName;
         var sandbox = Path.Combine(AppContext.BaseDirectory, "cloudtemple-sandbox.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { sandbox, "--repository", RepositoryPaths.Root, "--state", state, "--once", "--settle-seconds", "10" })
+        foreach (var argument in new[] { sandbox, "--repository", RepositoryPaths.Root, "--state", state, "--once", "--settle-seconds", "120" })
         {
             info.ArgumentList.Add(argument);
         }
@@ -31,7 +31,8 @@ public sealed class SandboxTests
         Assert.True(process.ExitCode == 0, text);
         Assert.Contains("[sandbox] starting the simulated platform", text, StringComparison.Ordinal);
         Assert.Contains("[sandbox] starting the operator with its validating webhook", text, StringComparison.Ordinal);
-        Assert.Matches(@"\[sandbox\] \d+/8 Ready after", text);
+        Assert.Contains("[sandbox] 8/8 Ready after", text, StringComparison.Ordinal);
+        Assert.Contains("[sandbox] every object is Ready", text, StringComparison.Ordinal);
         Assert.Contains($"export KUBECONFIG={Path.Combine(state, "kubeconfig")}", text, StringComparison.Ordinal);
         foreach (var row in new[]
         {
