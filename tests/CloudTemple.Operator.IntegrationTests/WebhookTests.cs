@@ -2,6 +2,8 @@ using System.Net;
 using k8s;
 using System.Text;
 using CloudTemple.Operator.IntegrationTests.Harness;
+using CloudTemple.Operator.Simulator.Model;
+using CloudTemple.Operator.Simulator.Service;
 using CloudTemple.Operator.Testing;
 using Xunit.Abstractions;
 
@@ -68,6 +70,28 @@ public sealed class WebhookTests(ControlPlaneFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task N3_AVlanSharedWithAnotherOrganization_IsRefusedAtKubectlApply_AskingThePlatform()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(new ServiceOptions
+        {
+            Url = "http://127.0.0.1:0",
+            InventoryPath = RepositoryPaths.Combine("config", "sandbox", "inventory.yaml"),
+            Platform = SimulatorOptions.Immediate,
+        });
+        await using var process = await StartWithWebhookAsync(
+            ["--platform-url", simulator.Address.ToString()],
+            new Dictionary<string, string> { ["CLOUDTEMPLE_CREDENTIALS_ID"] = "pat-acme-prod", ["CLOUDTEMPLE_CREDENTIALS_SECRET"] = "sandbox-acme-prod-secret" });
+
+        var globex = await Apply("kind: Vlan\nmetadata: {name: leaky}\nspec:\n  availabilityZones: [PAR7S]\n  sharedWithTenants: [9d2b4f6a-8c1e-4a3b-b5d7-e9f1a3c5b7d9]\n");
+        var sister = await Apply("kind: Vlan\nmetadata: {name: shared}\nspec:\n  availabilityZones: [PAR7S]\n  sharedWithTenants: [7c1e2d34-4b5a-4c6d-8e9f-0a1b2c3d4e5f]\n");
+
+        Assert.False(globex.Succeeded, globex.ToString());
+        Assert.Contains("spec.sharedWithTenants[0]: tenant 9d2b4f6a-8c1e-4a3b-b5d7-e9f1a3c5b7d9 is not in this tenant's organization", globex.StandardError, StringComparison.Ordinal);
+        Assert.Contains("(rule N3)", globex.StandardError, StringComparison.Ordinal);
+        Assert.True(sister.Succeeded, sister.ToString());
+    }
+
+    [Fact]
     public async Task TheSampleTenant_IsAccepted_WithTheWebhookOn()
     {
         await using var process = await StartWithWebhookAsync();
@@ -91,9 +115,9 @@ public sealed class WebhookTests(ControlPlaneFixture fixture, ITestOutputHelper 
     }
 
     // Starts the operator and waits until the API server calls its webhook (a server-side dry run of a bad object is refused).
-    private async Task<OperatorProcess> StartWithWebhookAsync()
+    private async Task<OperatorProcess> StartWithWebhookAsync(IReadOnlyList<string>? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var process = OperatorProcess.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, Client);
+        var process = OperatorProcess.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, Client, arguments, environment);
         try
         {
             var probe = Cpool("probe", "PAR7S", "standard", 3, "memoryGiB: 2000");

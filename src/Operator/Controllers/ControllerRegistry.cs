@@ -24,16 +24,33 @@ public sealed record PlatformSetup(string Platform, Uri? BaseUrl, PlatformCreden
             : null;
 }
 
+/// <summary>The platform connections and credentials the controllers and the webhook share.</summary>
+public sealed record PlatformServices(IPlatformConnections Connections, CredentialsResolver Credentials)
+{
+    /// <summary>The services of the simulated platform; null for a platform without a driver yet.</summary>
+    public static PlatformServices? For(IKubernetes client, PlatformSetup setup)
+    {
+        if (setup.Platform != "simulated")
+        {
+            return null;
+        }
+
+        var baseUrl = setup.BaseUrl ?? PlatformSetup.DefaultSimulatorUrl;
+        return new PlatformServices(new SimulatedPlatformConnections(new PlatformOptions { BaseUrl = baseUrl }), new CredentialsResolver(client, setup.OperatorCredentials, baseUrl));
+    }
+}
+
 /// <summary>The controller of every kind, and the references that wake referrers.</summary>
 public static class ControllerRegistry
 {
-    public static OperatorRuntime Register(OperatorRuntime runtime, IKubernetes client, PlatformSetup setup)
+    public static OperatorRuntime Register(OperatorRuntime runtime, IKubernetes client, PlatformSetup setup) =>
+        Register(runtime, client, setup, PlatformServices.For(client, setup));
+
+    public static OperatorRuntime Register(OperatorRuntime runtime, IKubernetes client, PlatformSetup setup, PlatformServices? services)
     {
-        if (setup.Platform == "simulated")
+        if (services is not null)
         {
-            var baseUrl = setup.BaseUrl ?? PlatformSetup.DefaultSimulatorUrl;
-            var connections = new SimulatedPlatformConnections(new PlatformOptions { BaseUrl = baseUrl });
-            var credentials = new CredentialsResolver(client, setup.OperatorCredentials, baseUrl);
+            var (connections, credentials) = (services.Connections, services.Credentials);
             var view = new ApiNamespaceView(client);
             runtime
                 .AddController(new CpoolReconciler(connections, credentials, view))

@@ -100,9 +100,10 @@ internal static class RunCommand
             : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
         var client = new Kubernetes(config);
         builder.Services.AddSingleton<IKubernetes>(client);
+        var setup = new PlatformSetup(options.Platform, platformUrl is null ? null : new Uri(platformUrl), PlatformSetup.FromEnvironment());
+        var platformServices = PlatformServices.For(client, setup);
         builder.Services.AddSingleton(provider => ControllerRegistry.Register(
-            new OperatorRuntime(client, options, provider.GetRequiredService<ILoggerFactory>()), client,
-            new PlatformSetup(options.Platform, platformUrl is null ? null : new Uri(platformUrl), PlatformSetup.FromEnvironment())));
+            new OperatorRuntime(client, options, provider.GetRequiredService<ILoggerFactory>()), client, setup, platformServices));
         builder.Services.AddHostedService<RuntimeService>();
         if (webhook is not null && certificates is not null)
         {
@@ -120,7 +121,8 @@ internal static class RunCommand
         app.MapMetrics("/metrics", runtime.Metrics.Registry).RequireHost($"*:{endpoints.Metrics.Port}");
         if (endpoints.Webhook is { } webhookEndpoint)
         {
-            foreach (var route in app.MapValidation(new ApiNamespaceView(client)))
+            var tenants = platformServices is null ? null : new PlatformTenantDirectory(platformServices.Connections, platformServices.Credentials);
+            foreach (var route in app.MapValidation(new ApiNamespaceView(client), tenants))
             {
                 route.RequireHost($"*:{webhookEndpoint.Port}");
             }

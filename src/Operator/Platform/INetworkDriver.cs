@@ -19,6 +19,9 @@ public interface INetworkDriver
 
     /// <summary>The VLAN of this name (not being deleted), or null.</summary>
     Task<VlanObservation?> FindVlanByNameAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>The ids of the tenants of the caller's organization, its own included: the only tenants a VLAN may reach (N3).</summary>
+    Task<IReadOnlyList<string>> GetOrganizationTenantsAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>What a VLAN should be.</summary>

@@ -15,7 +15,14 @@ namespace CloudTemple.Operator.Validation;
 public static class SpecRules
 {
     /// <summary>Every rule a new or changed object breaks; <paramref name="old"/> is null on create.</summary>
-    public static async Task<IReadOnlyList<Violation>> CheckAsync(ICustomResource current, ICustomResource? old, INamespaceView view, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<Violation>> CheckAsync(ICustomResource current, ICustomResource? old, INamespaceView view, CancellationToken cancellationToken) =>
+        CheckAsync(current, old, view, tenants: null, cancellationToken);
+
+    /// <summary>
+    /// Every rule a new or changed object breaks, the organization's tenants included when
+    /// <paramref name="tenants"/> can tell them (N3); when it cannot, the platform refuses instead.
+    /// </summary>
+    public static async Task<IReadOnlyList<Violation>> CheckAsync(ICustomResource current, ICustomResource? old, INamespaceView view, ITenantDirectory? tenants, CancellationToken cancellationToken)
     {
         var violations = new List<Violation>();
         if (old is not null)
@@ -36,6 +43,9 @@ public static class SpecRules
                 break;
             case BackupPolicy policy:
                 violations.AddRange(BackupRules(policy));
+                break;
+            case Vlan vlan when tenants is not null && vlan.Spec.SharedWithTenants.Count > 0:
+                violations.AddRange(await SharingRulesAsync(vlan, tenants, cancellationToken).ConfigureAwait(false));
                 break;
             case VmReplication replication:
                 violations.AddRange(await ReplicationRulesAsync(replication, ns, view, cancellationToken).ConfigureAwait(false));
@@ -147,6 +157,22 @@ public static class SpecRules
         {
             yield return new("spec.retention", "K2", "at least one of days, weeks, months or years must be above 0: a policy must keep its backups");
         }
+    }
+
+    private static async Task<IEnumerable<Violation>> SharingRulesAsync(Vlan vlan, ITenantDirectory tenants, CancellationToken cancellationToken)
+    {
+        var organization = await tenants.OrganizationTenantsAsync(vlan, cancellationToken).ConfigureAwait(false);
+        if (organization is null)
+        {
+            return [];
+        }
+
+        return vlan.Spec.SharedWithTenants
+            .Select((tenant, index) => (tenant, index))
+            .Where(t => !organization.Contains(t.tenant, StringComparer.Ordinal))
+            .Select(t => new Violation($"spec.sharedWithTenants[{t.index}]", "N3",
+                $"tenant {t.tenant} is not in this tenant's organization: a VLAN is shared only with tenants of the same organization"))
+            .ToList();
     }
 
     private static async Task<IEnumerable<Violation>> ReplicationRulesAsync(VmReplication replication, string ns, INamespaceView view, CancellationToken cancellationToken)

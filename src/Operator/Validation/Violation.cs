@@ -17,3 +17,10 @@ public interface INamespaceView
     Task<IReadOnlyList<T>> ListAsync<T>(string namespaceName, CancellationToken cancellationToken)
         where T : class, Entities.ICustomResource;
 }
+
+/// <summary>Which tenants share an object's organization (N3). Knowing it takes the platform.</summary>
+public interface ITenantDirectory
+{
+    /// <summary>The ids of the tenants of the organization <paramref name="entity"/> is reconciled for, or null when it cannot be known now.</summary>
+    Task<IReadOnlyList<string>?> OrganizationTenantsAsync(Entities.ICustomResource entity, CancellationToken cancellationToken);
+}

@@ -12,7 +12,12 @@ namespace CloudTemple.Operator.Webhooks;
 /// </summary>
 public static class AdmissionHandler
 {
-    public static async Task<JsonObject> ReviewAsync<T>(JsonObject review, INamespaceView view, CancellationToken cancellationToken)
+    public static Task<JsonObject> ReviewAsync<T>(JsonObject review, INamespaceView view, CancellationToken cancellationToken)
+        where T : class, ICustomResource =>
+        ReviewAsync<T>(review, view, tenants: null, cancellationToken);
+
+    /// <summary>Answers the review; <paramref name="tenants"/> lets it check N3 when the platform can tell.</summary>
+    public static async Task<JsonObject> ReviewAsync<T>(JsonObject review, INamespaceView view, ITenantDirectory? tenants, CancellationToken cancellationToken)
         where T : class, ICustomResource
     {
         var request = review["request"]?.AsObject() ?? throw new ArgumentException("The AdmissionReview has no request.", nameof(review));
@@ -23,7 +28,7 @@ public static class AdmissionHandler
         {
             var entity = Read<T>(current, (string?)request["namespace"]);
             var old = operation == "UPDATE" && request["oldObject"] is JsonObject previous ? Read<T>(previous, (string?)request["namespace"]) : null;
-            violations = await SpecRules.CheckAsync(entity, old, view, cancellationToken).ConfigureAwait(false);
+            violations = await SpecRules.CheckAsync(entity, old, view, tenants, cancellationToken).ConfigureAwait(false);
         }
 
         var response = new JsonObject { ["uid"] = uid, ["allowed"] = violations.Count == 0 };

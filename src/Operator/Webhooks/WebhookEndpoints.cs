@@ -12,17 +12,17 @@ public static class WebhookEndpoints
     public static string PathOf(Type entityType) => $"/validate/{EntityInfo.Of(entityType).Plural}";
 
     /// <summary>Maps the six kinds' validation routes; returns the builders, e.g. to restrict them to the webhook's port.</summary>
-    public static IReadOnlyList<IEndpointConventionBuilder> MapValidation(this IEndpointRouteBuilder endpoints, INamespaceView view) =>
+    public static IReadOnlyList<IEndpointConventionBuilder> MapValidation(this IEndpointRouteBuilder endpoints, INamespaceView view, ITenantDirectory? tenants = null) =>
     [
-        Map<Cpool>(endpoints, view),
-        Map<BlockVolume>(endpoints, view),
-        Map<Vlan>(endpoints, view),
-        Map<BackupPolicy>(endpoints, view),
-        Map<VmReplication>(endpoints, view),
-        Map<HsmKeyProvider>(endpoints, view),
+        Map<Cpool>(endpoints, view, tenants),
+        Map<BlockVolume>(endpoints, view, tenants),
+        Map<Vlan>(endpoints, view, tenants),
+        Map<BackupPolicy>(endpoints, view, tenants),
+        Map<VmReplication>(endpoints, view, tenants),
+        Map<HsmKeyProvider>(endpoints, view, tenants),
     ];
 
-    private static RouteHandlerBuilder Map<T>(IEndpointRouteBuilder endpoints, INamespaceView view)
+    private static RouteHandlerBuilder Map<T>(IEndpointRouteBuilder endpoints, INamespaceView view, ITenantDirectory? tenants)
         where T : class, ICustomResource =>
         endpoints.MapPost(PathOf(typeof(T)), async (HttpRequest request, CancellationToken cancellationToken) =>
         {
@@ -32,7 +32,7 @@ public static class WebhookEndpoints
                 return Results.BadRequest("An AdmissionReview object was expected.");
             }
 
-            var answer = await AdmissionHandler.ReviewAsync<T>(reviewObject, view, cancellationToken).ConfigureAwait(false);
+            var answer = await AdmissionHandler.ReviewAsync<T>(reviewObject, view, tenants, cancellationToken).ConfigureAwait(false);
             return Results.Text(answer.ToJsonString(), "application/json");
         });
 }

@@ -41,6 +41,15 @@ public sealed partial class SimulatedPlatform
         }
     }
 
+    /// <summary>The tenants of an organization (N3: a VLAN may reach these, and no others).</summary>
+    public IReadOnlyList<Tenant> GetTenantsOf(string organizationId)
+    {
+        lock (_lock)
+        {
+            return [.. _tenants.Values.Where(t => t.OrganizationId == organizationId).OrderBy(t => t.Id, StringComparer.Ordinal)];
+        }
+    }
+
     /// <summary>A tenant, or null.</summary>
     public Tenant? GetTenant(string id)
     {

@@ -42,6 +42,13 @@ internal static class ProvisioningApi
             return new { tenantId = tenant.Id, tenantName = tenant.Name, organizationId = organization.Id, organizationName = organization.Name, hsmSubscription = tenant.HsmSubscription };
         });
 
+        // The caller's organization and its tenants (N3).
+        api.MapGet("/organization", (HttpContext c) =>
+        {
+            var organization = platform.GetOrganization(platform.GetTenant(Tenant(c))!.OrganizationId)!;
+            return new { organizationId = organization.Id, organizationName = organization.Name, tenantIds = platform.GetTenantsOf(organization.Id).Select(t => t.Id) };
+        });
+
         // Cpools (C1–C10)
         api.MapGet("/cpools", (HttpContext c) => platform.GetCpools(Tenant(c)).Select(p => CpoolView(platform, p)));
         api.MapGet("/cpools/{id}", (string id, HttpContext c) => Own(c, id, () => CpoolView(platform, platform.GetCpool(id)!)));

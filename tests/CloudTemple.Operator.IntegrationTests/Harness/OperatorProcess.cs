@@ -50,7 +50,7 @@ public sealed class OperatorProcess : IAsyncDisposable
         }
     }
 
-    public static OperatorProcess Start(string kubeconfig, string namespaceName, IKubernetes client)
+    public static OperatorProcess Start(string kubeconfig, string namespaceName, IKubernetes client, IReadOnlyList<string>? extraArguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var (metricsPort, probePort, webhookPort) = (Ports.Free(), Ports.Free(), Ports.Free());
         var webhookConfiguration = $"cloudtemple-operator-{namespaceName}";
@@ -66,9 +66,14 @@ public sealed class OperatorProcess : IAsyncDisposable
             "--webhook-address", $"127.0.0.1:{webhookPort}",
             "--webhook-url", $"https://127.0.0.1:{webhookPort}",
             "--webhook-configuration", webhookConfiguration,
-        })
+        }.Concat(extraArguments ?? []))
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
         }
 
         return new OperatorProcess(Process.Start(info)!, client, metricsPort, probePort, webhookConfiguration);

@@ -183,6 +183,26 @@ public sealed class SpecRulesTests
         Assert.Equal(("spec.virtualMachine", "immutable"), Only(await Check(Replication("app-02"), Replication("app-01"))));
 
     [Fact]
+    public async Task N3_AVlanSharedBeyondItsOrganization_IsRefused_WhenThePlatformCanTell()
+    {
+        var vlan = new Vlan { Metadata = new() { Name = "net", NamespaceProperty = "ns" }, Spec = new() { AvailabilityZones = [Zone.PAR7S], SharedWithTenants = ["sister", "stranger"] } };
+
+        var violations = await SpecRules.CheckAsync(vlan, null, _namespace, new Directory(["me", "sister"]), CancellationToken.None);
+
+        var violation = Assert.Single(violations);
+        Assert.Equal(("spec.sharedWithTenants[1]", "N3"), (violation.Field, violation.Rule));
+        Assert.Contains("tenant stranger is not in this tenant's organization", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task N3_IsLeftToThePlatform_WhenTheOrganizationCannotBeKnownNow()
+    {
+        var vlan = new Vlan { Metadata = new() { Name = "net", NamespaceProperty = "ns" }, Spec = new() { AvailabilityZones = [Zone.PAR7S], SharedWithTenants = ["stranger"] } };
+
+        Assert.Empty(await SpecRules.CheckAsync(vlan, null, _namespace, new Directory(null), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task EveryViolation_NamesTheFieldAndTheRule() =>
         Assert.Equal("spec.sizeGiB: a volume can grow, never shrink: it has 2048 GiB, 1024 GiB was asked (rule B8)",
             (await Check(Volume(size: 1024), Volume(size: 2048))).Single().ToString());
@@ -216,6 +236,11 @@ public sealed class SpecRulesTests
         Metadata = new() { Name = vm, NamespaceProperty = "ns" },
         Spec = new() { VirtualMachine = vm, TargetCpoolRef = new() { Name = "dr" }, TargetBlockVolumeRef = new() { Name = "dr-data" }, RpoHours = 4 },
     };
+
+    private sealed class Directory(IReadOnlyList<string>? tenants) : ITenantDirectory
+    {
+        public Task<IReadOnlyList<string>?> OrganizationTenantsAsync(ICustomResource entity, CancellationToken cancellationToken) => Task.FromResult(tenants);
+    }
 
     private sealed class InMemoryNamespace : INamespaceView
     {

@@ -42,7 +42,12 @@ internal sealed class SimulatedNetworkDriver(PlatformSession session) : INetwork
         return found is null ? null : await GetVlanAsync(found.Id, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<IReadOnlyList<string>> GetOrganizationTenantsAsync(CancellationToken cancellationToken = default) =>
+        (await session.GetAsync<OrganizationView>("/api/simulator/v1/organization", cancellationToken).ConfigureAwait(false)).TenantIds;
+
     private static string Path(string vlanId) => $"{Vlans}/{Uri.EscapeDataString(vlanId)}";
+
+    private sealed record OrganizationView(string OrganizationId, string OrganizationName, IReadOnlyList<string> TenantIds);
 
     private static object Body(VlanSpecification s) => new
     {
