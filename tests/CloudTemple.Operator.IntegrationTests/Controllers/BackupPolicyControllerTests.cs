@@ -3,12 +3,9 @@ using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.IntegrationTests.Runtime;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Simulator.Model;
-using CloudTemple.Operator.Simulator.Service;
-using CloudTemple.Operator.Testing;
 using CloudTemple.Operator.Validation;
 using k8s;
 using k8s.Models;
@@ -21,38 +18,14 @@ namespace CloudTemple.Operator.IntegrationTests.Controllers;
 /// The BackupPolicy controller end to end: the real API server, the real simulator service on
 /// loopback (the sandbox's inventory), and the operator's runtime with the platform driver.
 /// </summary>
-public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITestOutputHelper output) : RuntimeTestBase(fixture, output), IAsyncLifetime
+public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITestOutputHelper output) : PlatformControllerTest(fixture, output)
 {
-    private SimulatorHost _simulator = null!;
-
-    private SimulatedPlatform Platform => _simulator.Platform;
-
-    async Task IAsyncLifetime.InitializeAsync()
-    {
-        await InitializeAsync();
-        _simulator = await SimulatorHost.StartAsync(new ServiceOptions
+    protected override SimulatorOptions PlatformOptions => SimulatorOptions.Immediate with
         {
-            Url = "http://127.0.0.1:0",
-            InventoryPath = RepositoryPaths.Combine("config", "sandbox", "inventory.yaml"),
-            Platform = SimulatorOptions.Immediate with
-            {
-                BackupServiceRequest = TimeSpan.FromMilliseconds(400),
-                BackupAssignment = TimeSpan.FromMilliseconds(200),
-                Delete = TimeSpan.FromMilliseconds(200),
-            },
-        });
-        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
-        {
-            Metadata = new V1ObjectMeta { Name = CredentialsResolver.NamespaceSecret },
-            StringData = new Dictionary<string, string> { ["id"] = "pat-acme-prod", ["secret"] = "sandbox-acme-prod-secret" },
-        }, Namespace);
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await _simulator.DisposeAsync();
-        await DisposeAsync();
-    }
+            BackupServiceRequest = TimeSpan.FromMilliseconds(400),
+            BackupAssignment = TimeSpan.FromMilliseconds(200),
+            Delete = TimeSpan.FromMilliseconds(200),
+        };
 
     [Fact]
     public async Task APolicy_BecomesActive_AssignedToItsVms_WithExcludedDisks_AndBackupsOutsideTheirZone()
@@ -173,12 +146,12 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
     {
         var connections = new SimulatedPlatformConnections(new PlatformOptions
         {
-            BaseUrl = _simulator.Address,
+            BaseUrl = Simulator.Address,
             PollInitialDelay = TimeSpan.FromMilliseconds(50),
             PollMaxDelay = TimeSpan.FromMilliseconds(200),
             RetryBaseDelay = TimeSpan.FromMilliseconds(50),
         });
-        var credentials = new CredentialsResolver(Client, operatorCredentials: null, _simulator.Address);
+        var credentials = new CredentialsResolver(Client, operatorCredentials: null, Simulator.Address);
         var reconciler = new BackupPolicyReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure: null, Loggers);
     }

@@ -2,12 +2,9 @@ using System.Text.Json;
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.IntegrationTests.Runtime;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Simulator.Model;
-using CloudTemple.Operator.Simulator.Service;
-using CloudTemple.Operator.Testing;
 using CloudTemple.Operator.Validation;
 using k8s;
 using k8s.Models;
@@ -22,39 +19,14 @@ namespace CloudTemple.Operator.IntegrationTests.Controllers;
 /// Cpool it is activated on is the inventory's prod-par7s, adopted by an object whose Ready status
 /// the test writes itself (the Cpool controller is not part of this test).
 /// </summary>
-public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, ITestOutputHelper output) : RuntimeTestBase(fixture, output), IAsyncLifetime
+public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, ITestOutputHelper output) : PlatformControllerTest(fixture, output)
 {
-    private const string AcmeTenant = "3f8a6c2e-1d4b-4e7a-9c0f-5b6a7d8e9f01";
-    private SimulatorHost _simulator = null!;
-
-    private SimulatedPlatform Platform => _simulator.Platform;
-
-    async Task IAsyncLifetime.InitializeAsync()
-    {
-        await InitializeAsync();
-        _simulator = await SimulatorHost.StartAsync(new ServiceOptions
+    protected override SimulatorOptions PlatformOptions => SimulatorOptions.Immediate with
         {
-            Url = "http://127.0.0.1:0",
-            InventoryPath = RepositoryPaths.Combine("config", "sandbox", "inventory.yaml"),
-            Platform = SimulatorOptions.Immediate with
-            {
-                HsmKeyProvider = TimeSpan.FromMilliseconds(300),
-                Encryption = TimeSpan.FromMilliseconds(300),
-                Delete = TimeSpan.FromMilliseconds(200),
-            },
-        });
-        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
-        {
-            Metadata = new V1ObjectMeta { Name = CredentialsResolver.NamespaceSecret },
-            StringData = new Dictionary<string, string> { ["id"] = "pat-acme-prod", ["secret"] = "sandbox-acme-prod-secret" },
-        }, Namespace);
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await _simulator.DisposeAsync();
-        await DisposeAsync();
-    }
+            HsmKeyProvider = TimeSpan.FromMilliseconds(300),
+            Encryption = TimeSpan.FromMilliseconds(300),
+            Delete = TimeSpan.FromMilliseconds(200),
+        };
 
     [Fact]
     public async Task AProvider_EncryptsTheVmThatMeetsH4_AndNamesWhatBlocksTheOthers()
@@ -170,12 +142,12 @@ public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, I
     {
         var connections = new SimulatedPlatformConnections(new PlatformOptions
         {
-            BaseUrl = _simulator.Address,
+            BaseUrl = Simulator.Address,
             PollInitialDelay = TimeSpan.FromMilliseconds(50),
             PollMaxDelay = TimeSpan.FromMilliseconds(200),
             RetryBaseDelay = TimeSpan.FromMilliseconds(50),
         });
-        var credentials = new CredentialsResolver(Client, operatorCredentials: null, _simulator.Address);
+        var credentials = new CredentialsResolver(Client, operatorCredentials: null, Simulator.Address);
         var reconciler = new HsmKeyProviderReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure: null, Loggers);
     }

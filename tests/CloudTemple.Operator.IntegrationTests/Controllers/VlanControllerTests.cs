@@ -2,14 +2,10 @@ using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.IntegrationTests.Runtime;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Simulator.Model;
-using CloudTemple.Operator.Simulator.Service;
-using CloudTemple.Operator.Testing;
 using CloudTemple.Operator.Validation;
-using k8s;
 using k8s.Models;
 using Xunit.Abstractions;
 using Vlan = CloudTemple.Operator.Entities.Vlan;
@@ -20,35 +16,10 @@ namespace CloudTemple.Operator.IntegrationTests.Controllers;
 /// The Vlan controller end to end: the real API server, the real simulator service on loopback (the
 /// sandbox's inventory), and the operator's runtime with the platform driver.
 /// </summary>
-public sealed class VlanControllerTests(ControlPlaneFixture fixture, ITestOutputHelper output) : RuntimeTestBase(fixture, output), IAsyncLifetime
+public sealed class VlanControllerTests(ControlPlaneFixture fixture, ITestOutputHelper output) : PlatformControllerTest(fixture, output)
 {
-    private const string AcmeTenant = "3f8a6c2e-1d4b-4e7a-9c0f-5b6a7d8e9f01";
     private const string AcmeStaging = "7c1e2d34-4b5a-4c6d-8e9f-0a1b2c3d4e5f";
-    private SimulatorHost _simulator = null!;
-
-    private SimulatedPlatform Platform => _simulator.Platform;
-
-    async Task IAsyncLifetime.InitializeAsync()
-    {
-        await InitializeAsync();
-        _simulator = await SimulatorHost.StartAsync(new ServiceOptions
-        {
-            Url = "http://127.0.0.1:0",
-            InventoryPath = RepositoryPaths.Combine("config", "sandbox", "inventory.yaml"),
-            Platform = SimulatorOptions.Immediate with { Vlan = TimeSpan.FromMilliseconds(300) },
-        });
-        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
-        {
-            Metadata = new V1ObjectMeta { Name = CredentialsResolver.NamespaceSecret },
-            StringData = new Dictionary<string, string> { ["id"] = "pat-acme-prod", ["secret"] = "sandbox-acme-prod-secret" },
-        }, Namespace);
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await _simulator.DisposeAsync();
-        await DisposeAsync();
-    }
+    protected override SimulatorOptions PlatformOptions => SimulatorOptions.Immediate with { Vlan = TimeSpan.FromMilliseconds(300) };
 
     [Fact]
     public async Task AVlan_BecomesReady_WithTheVlanIdThePlatformChose_ItsTenants_AndItsBill()
@@ -196,12 +167,12 @@ public sealed class VlanControllerTests(ControlPlaneFixture fixture, ITestOutput
     {
         var connections = new SimulatedPlatformConnections(new PlatformOptions
         {
-            BaseUrl = _simulator.Address,
+            BaseUrl = Simulator.Address,
             PollInitialDelay = TimeSpan.FromMilliseconds(50),
             PollMaxDelay = TimeSpan.FromMilliseconds(200),
             RetryBaseDelay = TimeSpan.FromMilliseconds(50),
         });
-        var credentials = new CredentialsResolver(Client, operatorCredentials: null, _simulator.Address);
+        var credentials = new CredentialsResolver(Client, operatorCredentials: null, Simulator.Address);
         var reconciler = new VlanReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return StartRuntime(reconciler);
     }

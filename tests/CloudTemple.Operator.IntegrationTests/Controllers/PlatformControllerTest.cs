@@ -1,0 +1,59 @@
+using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.IntegrationTests.Harness;
+using CloudTemple.Operator.IntegrationTests.Runtime;
+using CloudTemple.Operator.Simulator.Model;
+using CloudTemple.Operator.Simulator.Service;
+using CloudTemple.Operator.Testing;
+using k8s;
+using k8s.Models;
+using Xunit.Abstractions;
+
+namespace CloudTemple.Operator.IntegrationTests.Controllers;
+
+/// <summary>
+/// Base of the controllers' end-to-end tests: the real API server (the fixture), the real simulator
+/// service on loopback seeded with the sandbox's inventory, and the tenant's credentials in the test
+/// namespace's cloudtemple-credentials Secret.
+/// </summary>
+public abstract class PlatformControllerTest(ControlPlaneFixture fixture, ITestOutputHelper output) : RuntimeTestBase(fixture, output), IAsyncLifetime
+{
+    /// <summary>The sandbox inventory's tenant the tests act for.</summary>
+    protected const string AcmeTenant = "3f8a6c2e-1d4b-4e7a-9c0f-5b6a7d8e9f01";
+
+    private SimulatorHost? _simulator;
+
+    /// <summary>The simulator service.</summary>
+    protected SimulatorHost Simulator => _simulator ?? throw new InvalidOperationException("The simulator has not started.");
+
+    /// <summary>The simulated platform's state, to check what reached it.</summary>
+    protected SimulatedPlatform Platform => Simulator.Platform;
+
+    /// <summary>How long the platform's operations take in this class's tests.</summary>
+    protected virtual SimulatorOptions PlatformOptions => SimulatorOptions.Immediate;
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        await InitializeAsync();
+        _simulator = await SimulatorHost.StartAsync(new ServiceOptions
+        {
+            Url = "http://127.0.0.1:0",
+            InventoryPath = RepositoryPaths.Combine("config", "sandbox", "inventory.yaml"),
+            Platform = PlatformOptions,
+        });
+        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = CredentialsResolver.NamespaceSecret },
+            StringData = new Dictionary<string, string> { ["id"] = "pat-acme-prod", ["secret"] = "sandbox-acme-prod-secret" },
+        }, Namespace);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        if (_simulator is not null)
+        {
+            await _simulator.DisposeAsync();
+        }
+
+        await DisposeAsync();
+    }
+}
