@@ -4,7 +4,6 @@ using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Platform;
-using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Validation;
 using k8s;
@@ -214,14 +213,7 @@ public sealed class BlockVolumeControllerTests(ControlPlaneFixture fixture, ITes
 
     private RuntimeHost StartOperator()
     {
-        var connections = new SimulatedPlatformConnections(new PlatformOptions
-        {
-            BaseUrl = Simulator.Address,
-            PollInitialDelay = TimeSpan.FromMilliseconds(50),
-            PollMaxDelay = TimeSpan.FromMilliseconds(200),
-            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
-        });
-        var credentials = new CredentialsResolver(Client, operatorCredentials: null, Simulator.Address);
+        var (connections, credentials) = Drivers();
         var view = new ApiNamespaceView(Client);
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime =>

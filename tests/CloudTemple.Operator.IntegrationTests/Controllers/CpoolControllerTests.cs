@@ -3,8 +3,6 @@ using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.Platform;
-using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Validation;
 using k8s;
@@ -244,14 +242,7 @@ public sealed class CpoolControllerTests(ControlPlaneFixture fixture, ITestOutpu
 
     private RuntimeHost StartOperator()
     {
-        var connections = new SimulatedPlatformConnections(new PlatformOptions
-        {
-            BaseUrl = Simulator.Address,
-            PollInitialDelay = TimeSpan.FromMilliseconds(50),
-            PollMaxDelay = TimeSpan.FromMilliseconds(200),
-            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
-        });
-        var credentials = new CredentialsResolver(Client, operatorCredentials: null, Simulator.Address);
+        var (connections, credentials) = Drivers();
         var view = new ApiNamespaceView(Client);
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime =>

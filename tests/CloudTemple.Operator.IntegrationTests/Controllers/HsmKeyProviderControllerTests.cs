@@ -2,8 +2,6 @@ using System.Text.Json;
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.Platform;
-using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Validation;
 using k8s;
@@ -140,14 +138,7 @@ public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, I
 
     private RuntimeHost StartOperator()
     {
-        var connections = new SimulatedPlatformConnections(new PlatformOptions
-        {
-            BaseUrl = Simulator.Address,
-            PollInitialDelay = TimeSpan.FromMilliseconds(50),
-            PollMaxDelay = TimeSpan.FromMilliseconds(200),
-            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
-        });
-        var credentials = new CredentialsResolver(Client, operatorCredentials: null, Simulator.Address);
+        var (connections, credentials) = Drivers();
         var reconciler = new HsmKeyProviderReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure: null, Loggers);
     }

@@ -1,6 +1,8 @@
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.IntegrationTests.Runtime;
+using CloudTemple.Operator.Platform;
+using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Simulator.Service;
 using CloudTemple.Operator.Testing;
@@ -27,6 +29,22 @@ public abstract class PlatformControllerTest(ControlPlaneFixture fixture, ITestO
 
     /// <summary>The simulated platform's state, to check what reached it.</summary>
     protected SimulatedPlatform Platform => Simulator.Platform;
+
+    /// <summary>
+    /// The simulated platform's driver connections and the namespace's credentials, with short delays
+    /// for tests: what ControllerRegistry builds for `run`, tuned to poll quickly.
+    /// </summary>
+    protected (IPlatformConnections Connections, CredentialsResolver Credentials) Drivers() =>
+    (
+        new SimulatedPlatformConnections(new PlatformOptions
+        {
+            BaseUrl = Simulator.Address,
+            PollInitialDelay = TimeSpan.FromMilliseconds(50),
+            PollMaxDelay = TimeSpan.FromMilliseconds(200),
+            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
+        }),
+        new CredentialsResolver(Client, operatorCredentials: null, Simulator.Address)
+    );
 
     /// <summary>How long the platform's operations take in this class's tests.</summary>
     protected virtual SimulatorOptions PlatformOptions => SimulatorOptions.Immediate;

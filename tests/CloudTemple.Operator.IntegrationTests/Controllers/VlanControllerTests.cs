@@ -3,7 +3,6 @@ using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Platform;
-using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Validation;
 using k8s.Models;
@@ -165,14 +164,7 @@ public sealed class VlanControllerTests(ControlPlaneFixture fixture, ITestOutput
 
     private RuntimeHost StartOperator()
     {
-        var connections = new SimulatedPlatformConnections(new PlatformOptions
-        {
-            BaseUrl = Simulator.Address,
-            PollInitialDelay = TimeSpan.FromMilliseconds(50),
-            PollMaxDelay = TimeSpan.FromMilliseconds(200),
-            RetryBaseDelay = TimeSpan.FromMilliseconds(50),
-        });
-        var credentials = new CredentialsResolver(Client, operatorCredentials: null, Simulator.Address);
+        var (connections, credentials) = Drivers();
         var reconciler = new VlanReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return StartRuntime(reconciler);
     }
