@@ -130,8 +130,17 @@ ensure_prerequisites() {
   [[ -x /usr/bin/etcd ]] || die "/usr/bin/etcd not found after installing etcd-server"
 }
 
+# The first downloaded kubernetes_*.orig.tar.gz; fails when there is none. (No `| head` here or
+# below: under pipefail a writer killed by SIGPIPE when head stops reading fails the script.)
 source_tarball() {
-  compgen -G "$SRC_DIR/kubernetes_*.orig.tar.gz" | head -n 1
+  local found
+  for found in "$SRC_DIR"/kubernetes_*.orig.tar.gz; do
+    if [[ -e "$found" ]]; then
+      echo "$found"
+      return 0
+    fi
+  done
+  return 1
 }
 
 download_source() {
@@ -224,7 +233,8 @@ verify_and_tidy() {
   av=$(timeout 30 "$BIN_DIR/kube-apiserver" --version </dev/null 2>&1)
   echo "kube-apiserver --version: $av" >>"$LOG"
   [[ "$av" == *"v$K8S_VERSION"* ]] || die "unexpected kube-apiserver version: $av"
-  ev=$(timeout 30 "$BIN_DIR/etcd" --version </dev/null 2>&1 | head -n 1)
+  ev=$(timeout 30 "$BIN_DIR/etcd" --version </dev/null 2>&1)
+  ev=${ev%%$'\n'*}
   echo "etcd --version: $ev" >>"$LOG"
   [[ "$ev" == *etcd* ]] || die "unexpected etcd version output: $ev"
   {

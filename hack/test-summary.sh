@@ -12,7 +12,7 @@ if (( ${#files[@]} == 0 )); then
 fi
 passed=0 failed=0 total=0 executed=0
 for f in "${files[@]}"; do
-  counters=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
+  counters=$(grep -o -m 1 '<Counters [^>]*>' "$f")
   get() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
   total=$(( total + $(get total) ))
   executed=$(( executed + $(get executed) ))
