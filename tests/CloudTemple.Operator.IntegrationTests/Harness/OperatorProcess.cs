@@ -79,6 +79,14 @@ public sealed class OperatorProcess : IAsyncDisposable
         return new OperatorProcess(Process.Start(info)!, client, metricsPort, probePort, webhookConfiguration);
     }
 
+    /// <summary>Kills the process outright (SIGKILL), as a node failure or an OOM kill would.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(deadline.Token);
+    }
+
     /// <summary>Stops the process as Kubernetes stops a pod (SIGTERM) and waits for it to exit.</summary>
     public async Task StopAsync()
     {
