@@ -179,6 +179,9 @@ internal static class Sandbox
         return false;
     }
 
+    private static readonly TimeSpan s_startPoll = TimeSpan.FromMilliseconds(200);
+
+    // Polls until the process is ready, it exits, or a minute passes.
     private static async Task WaitForAsync(Func<Task<bool>> ready, string what, ManagedProcess process, ProcessLog log)
     {
         var deadline = Stopwatch.StartNew();
@@ -189,7 +192,7 @@ internal static class Sandbox
                 throw new InvalidOperationException($"{what} did not start; last lines of {log.Path}:\n{string.Join('\n', log.Since(0, 30))}");
             }
 
-            await Task.Delay(200).ConfigureAwait(false);
+            await Task.Delay(s_startPoll).ConfigureAwait(false);
         }
     }
 

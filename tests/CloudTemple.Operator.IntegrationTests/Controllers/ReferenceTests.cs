@@ -2,16 +2,9 @@ using System.Diagnostics;
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.IntegrationTests.Runtime;
-using CloudTemple.Operator.Platform;
-using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Runtime;
-using CloudTemple.Operator.Simulator.Model;
-using CloudTemple.Operator.Simulator.Service;
-using CloudTemple.Operator.Testing;
 using CloudTemple.Operator.Validation;
 using k8s;
-using k8s.Models;
 using Xunit.Abstractions;
 using Cpool = CloudTemple.Operator.Entities.Cpool;
 using Vlan = CloudTemple.Operator.Entities.Vlan;
@@ -19,31 +12,20 @@ using Vlan = CloudTemple.Operator.Entities.Vlan;
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 
 /// <summary>A referrer is reconciled as soon as what it references becomes Ready, not at its next poll.</summary>
-public sealed class ReferenceTests(ControlPlaneFixture fixture, ITestOutputHelper output) : RuntimeTestBase(fixture, output)
+public sealed class ReferenceTests(ControlPlaneFixture fixture, ITestOutputHelper output) : PlatformControllerTest(fixture, output)
 {
     private const string ReadyAnnotation = "test.iaas.cloud-temple.com/ready";
 
     [Fact]
     public async Task AVlanWaitingForItsCpool_IsReconciledAsSoonAsTheCpoolBecomesReady()
     {
-        await using var simulator = await SimulatorHost.StartAsync(new ServiceOptions
-        {
-            Url = "http://127.0.0.1:0",
-            InventoryPath = RepositoryPaths.Combine("config", "sandbox", "inventory.yaml"),
-            Platform = SimulatorOptions.Immediate,
-        });
-        var poolId = simulator.Platform.GetCpools("3f8a6c2e-1d4b-4e7a-9c0f-5b6a7d8e9f01").Single(c => c.Name == "prod-par7s").Id;
-        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
-        {
-            Metadata = new V1ObjectMeta { Name = CredentialsResolver.NamespaceSecret },
-            StringData = new Dictionary<string, string> { ["id"] = "pat-acme-prod", ["secret"] = "sandbox-acme-prod-secret" },
-        }, Namespace);
+        var poolId = Platform.GetCpools(AcmeTenant).Single(c => c.Name == "prod-par7s").Id;
 
         // A Vlan waiting for its references looks again only every minute by itself: a reconcile
         // within seconds can only come from the reference.
         var poll = TimeSpan.FromMinutes(1);
-        var connections = new SimulatedPlatformConnections(new PlatformOptions { BaseUrl = simulator.Address });
-        var vlans = new VlanReconciler(connections, new CredentialsResolver(Client, null, simulator.Address), new ApiNamespaceView(Client), new ReconcilerOptions { ReferencePollInterval = poll, PollInterval = TimeSpan.FromMilliseconds(200) });
+        var (connections, credentials) = Drivers();
+        var vlans = new VlanReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { ReferencePollInterval = poll, PollInterval = TimeSpan.FromMilliseconds(200) });
         await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime => runtime
             .AddController(new ScriptedCpool(poolId))
             .AddController(vlans)
@@ -63,7 +45,7 @@ public sealed class ReferenceTests(ControlPlaneFixture fixture, ITestOutputHelpe
         Output($"the Vlan saw its Cpool Ready {sinceCpoolReady.Elapsed.TotalMilliseconds:F0} ms after the Cpool's status said so (its own poll: {poll.TotalSeconds} s)");
         Assert.True(sinceCpoolReady.Elapsed < poll / 4, $"the Vlan was reconciled only after {sinceCpoolReady.Elapsed}: the reference did not trigger it");
         await WaitForVlanAsync("net", v => IsReadyAt(v, 1), "the Vlan to be Ready");
-        Assert.Contains(poolId, simulator.Platform.GetVlans("3f8a6c2e-1d4b-4e7a-9c0f-5b6a7d8e9f01").Single(v => v.Name == "net").CpoolIds);
+        Assert.Contains(poolId, Platform.GetVlans(AcmeTenant).Single(v => v.Name == "net").CpoolIds);
     }
 
     private async Task Apply(string manifest) =>

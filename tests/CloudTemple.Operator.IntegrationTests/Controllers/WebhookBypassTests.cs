@@ -3,15 +3,9 @@ using System.Text.Json.Nodes;
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.IntegrationTests.Runtime;
-using CloudTemple.Operator.Platform;
-using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Simulator.Model;
-using CloudTemple.Operator.Simulator.Service;
-using CloudTemple.Operator.Testing;
 using CloudTemple.Operator.Validation;
 using k8s;
-using k8s.Models;
 using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
@@ -20,26 +14,12 @@ namespace CloudTemple.Operator.IntegrationTests.Controllers;
 /// Every bad manifest the webhook refuses (WebhookTests), applied with no webhook at all: the
 /// controllers refuse the same specs — Stalled, naming the rule — and the platform gets nothing.
 /// </summary>
-public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputHelper output) : RuntimeTestBase(fixture, output)
+public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputHelper output) : PlatformControllerTest(fixture, output)
 {
-    private const string Tenant = "3f8a6c2e-1d4b-4e7a-9c0f-5b6a7d8e9f01";
-
     [Fact]
     public async Task EachSpecTheWebhookRefuses_EndsStalledWithItsRule_WhenTheWebhookIsBypassed()
     {
-        await using var simulator = await SimulatorHost.StartAsync(new ServiceOptions
-        {
-            Url = "http://127.0.0.1:0",
-            InventoryPath = RepositoryPaths.Combine("config", "sandbox", "inventory.yaml"),
-            Platform = SimulatorOptions.Immediate,
-        });
-        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
-        {
-            Metadata = new V1ObjectMeta { Name = CredentialsResolver.NamespaceSecret },
-            StringData = new Dictionary<string, string> { ["id"] = "pat-acme-prod", ["secret"] = "sandbox-acme-prod-secret" },
-        }, Namespace);
-        var connections = new SimulatedPlatformConnections(new PlatformOptions { BaseUrl = simulator.Address });
-        var credentials = new CredentialsResolver(Client, null, simulator.Address);
+        var (connections, credentials) = Drivers();
         var view = new ApiNamespaceView(Client);
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime => runtime
@@ -59,7 +39,7 @@ public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputH
                 await Settled(setupKind, setupName);
             }
 
-            var platformBefore = PlatformResources(simulator.Platform);
+            var platformBefore = PlatformResources(Platform);
             var (kind, name) = await Apply(bad);
             var stalled = await Eventually.UntilAsync(() => Get(kind, name),
                 o => Stalled(o)?["message"]?.ToString().Contains($"rule {ruleId}", StringComparison.Ordinal) == true
@@ -67,9 +47,9 @@ public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputH
                 Deadline, $"{rule}: {kind}/{name} to stall naming rule {ruleId}");
             Output($"{rule}: Stalled {Stalled(stalled)?["reason"]}: {Stalled(stalled)?["message"]}");
 
-            if (!PlatformResources(simulator.Platform).SetEquals(platformBefore))
+            if (!PlatformResources(Platform).SetEquals(platformBefore))
             {
-                failures.AppendLine($"{rule}: the platform changed: {string.Join(", ", PlatformResources(simulator.Platform).Except(platformBefore))}");
+                failures.AppendLine($"{rule}: the platform changed: {string.Join(", ", PlatformResources(Platform).Except(platformBefore))}");
             }
         }
 
@@ -79,10 +59,10 @@ public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputH
     // Every platform resource of the tenant, with what the bad specs would change (name, blade, zone, size, class).
     private static HashSet<string> PlatformResources(SimulatedPlatform platform) =>
     [
-        .. platform.GetCpools(Tenant).Select(c => $"cpool {c.Name} {c.BladeType} {c.Zone} {c.Hosts.Count}"),
-        .. platform.GetBlockVolumes(Tenant).Select(v => $"volume {v.Name} {v.StorageClass} {v.Zone} {v.SizeGiB} {v.Replication is not null}"),
+        .. platform.GetCpools(AcmeTenant).Select(c => $"cpool {c.Name} {c.BladeType} {c.Zone} {c.Hosts.Count}"),
+        .. platform.GetBlockVolumes(AcmeTenant).Select(v => $"volume {v.Name} {v.StorageClass} {v.Zone} {v.SizeGiB} {v.Replication is not null}"),
         .. platform.GetBackupPolicies().Select(p => $"backup {p.Name}"),
-        .. platform.GetVmReplications(Tenant).Select(r => $"replication {r.VirtualMachine}"),
+        .. platform.GetVmReplications(AcmeTenant).Select(r => $"replication {r.VirtualMachine}"),
     ];
 
     private async Task<(string Kind, string Name)> Apply(string manifest)
