@@ -1,11 +1,9 @@
-using System.Text.Json;
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Validation;
-using k8s;
 using k8s.Models;
 using Xunit.Abstractions;
 using BackupPolicy = CloudTemple.Operator.Entities.BackupPolicy;
@@ -119,26 +117,7 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
         Assert.Null(Platform.GetBackupPolicy(id));
     }
 
-    private static bool IsReadyAt(BackupPolicy? policy, long generation) =>
-        policy?.Status is { } status
-        && status.ObservedGeneration == generation
-        && status.Conditions.Any(c => c.Type == "Ready" && c.Status == ConditionStatus.True && c.ObservedGeneration == generation);
-
-    private async Task<BackupPolicy?> GetPolicyAsync(string name)
-    {
-        try
-        {
-            var json = await Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(ApiGroup.Name, ApiGroup.Version, Namespace, "backuppolicies", name);
-            return KubernetesJson.Deserialize<BackupPolicy>(json.GetRawText());
-        }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    private Task<BackupPolicy?> WaitForPolicyAsync(string name, Func<BackupPolicy?, bool> done, string what) =>
-        Eventually.UntilAsync(() => GetPolicyAsync(name), done, Deadline, $"{what} ({Namespace}/{name})");
+    private Task<BackupPolicy?> WaitForPolicyAsync(string name, Func<BackupPolicy?, bool> done, string what) => WaitForAsync(name, done, what);
 
     private RuntimeHost StartOperator()
     {

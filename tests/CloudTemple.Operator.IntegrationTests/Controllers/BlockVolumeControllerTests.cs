@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
@@ -6,7 +5,6 @@ using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Validation;
-using k8s;
 using k8s.Models;
 using Xunit.Abstractions;
 using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
@@ -231,30 +229,10 @@ public sealed class BlockVolumeControllerTests(ControlPlaneFixture fixture, ITes
     {
         (await Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"],
             $"apiVersion: iaas.cloud-temple.com/v1alpha1\nkind: Cpool\nmetadata:\n  name: {name}\nspec:\n  availabilityZone: {zone}\n  bladeType: standard\n  hosts: 2\n")).EnsureSuccess();
-        await Eventually.UntilAsync(() => GetAsync<Cpool>("cpools", name), c => IsReadyAt(c, 1), Deadline, $"Cpool {name} Ready");
+        await Eventually.UntilAsync(() => GetAsync<Cpool>(name), c => IsReadyAt(c, 1), Deadline, $"Cpool {name} Ready");
     }
 
-    private Task<BlockVolume?> WaitForVolumeAsync(string name, Func<BlockVolume?, bool> done, string what) =>
-        Eventually.UntilAsync(() => GetAsync<BlockVolume>("blockvolumes", name), done, Deadline, $"{what} ({Namespace}/{name})");
-
-    private async Task<T?> GetAsync<T>(string plural, string name)
-        where T : class
-    {
-        try
-        {
-            var json = await Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(ApiGroup.Name, ApiGroup.Version, Namespace, plural, name);
-            return KubernetesJson.Deserialize<T>(json.GetRawText());
-        }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsReadyAt(ICustomResource? entity, long generation) =>
-        entity?.CommonStatus is { } status
-        && status.ObservedGeneration == generation
-        && status.Conditions.Any(c => c.Type == "Ready" && c.Status == ConditionStatus.True && c.ObservedGeneration == generation);
+    private Task<BlockVolume?> WaitForVolumeAsync(string name, Func<BlockVolume?, bool> done, string what) => WaitForAsync(name, done, what);
 
     private static Entities.Condition Condition(ICustomResource? entity, string type) =>
         Assert.Single(entity!.CommonStatus.Conditions, c => c.Type == type);

@@ -1,11 +1,9 @@
-using System.Text.Json;
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Validation;
-using k8s;
 using k8s.Models;
 using Xunit.Abstractions;
 using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
@@ -158,7 +156,7 @@ public sealed class CpoolControllerTests(ControlPlaneFixture fixture, ITestOutpu
         await WaitForCpoolAsync("store-pool", c => IsReadyAt(c, 1), "Ready");
         (await Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"],
             "apiVersion: iaas.cloud-temple.com/v1alpha1\nkind: BlockVolume\nmetadata:\n  name: store-vol\nspec:\n  availabilityZone: PAR7S\n  storageClass: standard\n  sizeGiB: 1024\n  cpoolRefs: [{name: store-pool}]\n")).EnsureSuccess();
-        await Eventually.UntilAsync(() => GetAsync<BlockVolume>("blockvolumes", "store-vol"), v => IsReadyAt(v, 1), Deadline, "store-vol Ready");
+        await Eventually.UntilAsync(() => GetAsync<BlockVolume>("store-vol"), v => IsReadyAt(v, 1), Deadline, "store-vol Ready");
         var cpoolId = Platform.GetCpools(AcmeTenant).Single(c => c.Name == "store-pool").Id;
 
         (await Kubectl.RunAsync("delete", "cpool", "store-pool", "-n", Namespace, "--wait=false")).EnsureSuccess();
@@ -256,27 +254,7 @@ public sealed class CpoolControllerTests(ControlPlaneFixture fixture, ITestOutpu
         (await Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"],
             $"apiVersion: iaas.cloud-temple.com/v1alpha1\nkind: Cpool\nmetadata:\n  name: {name}\nspec:\n  {spec}\n")).EnsureSuccess();
 
-    private Task<Cpool?> WaitForCpoolAsync(string name, Func<Cpool?, bool> done, string what) =>
-        Eventually.UntilAsync(() => GetAsync<Cpool>("cpools", name), done, Deadline, $"{what} ({Namespace}/{name})");
-
-    private async Task<T?> GetAsync<T>(string plural, string name)
-        where T : class
-    {
-        try
-        {
-            var json = await Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(ApiGroup.Name, ApiGroup.Version, Namespace, plural, name);
-            return KubernetesJson.Deserialize<T>(json.GetRawText());
-        }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsReadyAt(ICustomResource? entity, long generation) =>
-        entity?.CommonStatus is { } status
-        && status.ObservedGeneration == generation
-        && status.Conditions.Any(c => c.Type == "Ready" && c.Status == ConditionStatus.True && c.ObservedGeneration == generation);
+    private Task<Cpool?> WaitForCpoolAsync(string name, Func<Cpool?, bool> done, string what) => WaitForAsync(name, done, what);
 
     private static Entities.Condition Condition(ICustomResource? entity, string type) =>
         Assert.Single(entity!.CommonStatus.Conditions, c => c.Type == type);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
@@ -115,26 +114,7 @@ public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, I
         return cpool;
     }
 
-    private static bool IsReadyAt(HsmKeyProvider? provider, long generation) =>
-        provider?.Status is { } status
-        && status.ObservedGeneration == generation
-        && status.Conditions.Any(c => c.Type == "Ready" && c.Status == ConditionStatus.True && c.ObservedGeneration == generation);
-
-    private async Task<HsmKeyProvider?> GetProviderAsync(string name)
-    {
-        try
-        {
-            var json = await Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(ApiGroup.Name, ApiGroup.Version, Namespace, "hsmkeyproviders", name);
-            return KubernetesJson.Deserialize<HsmKeyProvider>(json.GetRawText());
-        }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    private Task<HsmKeyProvider?> WaitForProviderAsync(string name, Func<HsmKeyProvider?, bool> done, string what) =>
-        Eventually.UntilAsync(() => GetProviderAsync(name), done, Deadline, $"{what} ({Namespace}/{name})");
+    private Task<HsmKeyProvider?> WaitForProviderAsync(string name, Func<HsmKeyProvider?, bool> done, string what) => WaitForAsync(name, done, what);
 
     private RuntimeHost StartOperator()
     {

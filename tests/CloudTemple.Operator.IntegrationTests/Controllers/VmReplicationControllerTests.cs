@@ -1,10 +1,8 @@
-using System.Text.Json;
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Validation;
-using k8s;
 using Xunit.Abstractions;
 using VmReplication = CloudTemple.Operator.Entities.VmReplication;
 
@@ -125,26 +123,7 @@ public sealed class VmReplicationControllerTests(ControlPlaneFixture fixture, IT
         (await Kubectl.RunAsync("patch", kind, name, "-n", Namespace, "--subresource=status", "--type=merge", "-p", patch)).EnsureSuccess();
     }
 
-    private static bool IsReadyAt(VmReplication? replication, long generation) =>
-        replication?.Status is { } status
-        && status.ObservedGeneration == generation
-        && status.Conditions.Any(c => c.Type == "Ready" && c.Status == ConditionStatus.True && c.ObservedGeneration == generation);
-
-    private async Task<VmReplication?> GetReplicationAsync(string name)
-    {
-        try
-        {
-            var json = await Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(ApiGroup.Name, ApiGroup.Version, Namespace, "vmreplications", name);
-            return KubernetesJson.Deserialize<VmReplication>(json.GetRawText());
-        }
-        catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    private Task<VmReplication?> WaitForReplicationAsync(string name, Func<VmReplication?, bool> done, string what) =>
-        Eventually.UntilAsync(() => GetReplicationAsync(name), done, Deadline, $"{what} ({Namespace}/{name})");
+    private Task<VmReplication?> WaitForReplicationAsync(string name, Func<VmReplication?, bool> done, string what) => WaitForAsync(name, done, what);
 
     private RuntimeHost StartOperator()
     {

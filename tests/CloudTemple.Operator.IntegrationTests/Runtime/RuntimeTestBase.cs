@@ -21,12 +21,15 @@ public abstract class RuntimeTestBase(ControlPlaneFixture fixture, ITestOutputHe
         (await Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"], yaml)).EnsureSuccess();
     }
 
-    protected async Task<Vlan?> GetVlanAsync(string name)
+    /// <summary>The object of kind <typeparamref name="T"/> with that name in this test's namespace, or null.</summary>
+    protected async Task<T?> GetAsync<T>(string name)
+        where T : class, ICustomResource
     {
         try
         {
-            var json = await Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(ApiGroup.Name, ApiGroup.Version, Namespace, "vlans", name);
-            return KubernetesJson.Deserialize<Vlan>(json.GetRawText());
+            var json = await Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(
+                ApiGroup.Name, ApiGroup.Version, Namespace, EntityInfo.Of<T>().Plural, name);
+            return KubernetesJson.Deserialize<T>(json.GetRawText());
         }
         catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
@@ -34,11 +37,17 @@ public abstract class RuntimeTestBase(ControlPlaneFixture fixture, ITestOutputHe
         }
     }
 
-    protected Task<Vlan?> WaitForVlanAsync(string name, Func<Vlan?, bool> done, string what) =>
-        Eventually.UntilAsync(() => GetVlanAsync(name), done, Deadline, $"{what} ({Namespace}/{name})");
+    protected Task<T?> WaitForAsync<T>(string name, Func<T?, bool> done, string what)
+        where T : class, ICustomResource =>
+        Eventually.UntilAsync(() => GetAsync<T>(name), done, Deadline, $"{what} ({Namespace}/{name})");
 
-    protected static bool IsReadyAt(Vlan? vlan, long generation) =>
-        vlan?.Status is { } status
+    protected Task<Vlan?> GetVlanAsync(string name) => GetAsync<Vlan>(name);
+
+    protected Task<Vlan?> WaitForVlanAsync(string name, Func<Vlan?, bool> done, string what) => WaitForAsync(name, done, what);
+
+    /// <summary>Ready at <paramref name="generation"/>, on the status and on the Ready condition.</summary>
+    protected static bool IsReadyAt(ICustomResource? entity, long generation) =>
+        entity?.CommonStatus is { } status
         && status.ObservedGeneration == generation
         && status.Conditions.Any(c => c.Type == "Ready" && c.Status == ConditionStatus.True && c.ObservedGeneration == generation);
 
