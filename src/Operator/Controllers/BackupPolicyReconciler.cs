@@ -157,7 +157,7 @@ public sealed class BackupPolicyReconciler(IPlatformConnections connections, Cre
 
         status.Immutable = observed.Immutable;
         status.Encryption = observed.Encryption;
-        var zones = observed.Assignments.Select(a => a.BackupZone).Distinct().Order().ToList();
+        var zones = observed.Assignments.Select(a => a.BackupZone).OfType<Zone>().Distinct().Order().ToList();
         status.BackupAvailabilityZone = zones.Count == 0 ? status.BackupAvailabilityZone : string.Join(", ", zones);
 
         var states = new List<VirtualMachineState>();
@@ -213,7 +213,6 @@ public sealed class BackupPolicyReconciler(IPlatformConnections connections, Cre
     }
 
     private static string Describe(BackupAssignmentObservation assignment) =>
-        assignment.ExcludedDisks.Count == 0
-            ? $"Backed up to {assignment.BackupZone}."
-            : $"Backed up to {assignment.BackupZone}, without {string.Join(", ", assignment.ExcludedDisks)}.";
+        (assignment.BackupZone is { } zone ? $"Backed up to {zone}" : "Backed up to a zone of the platform's choice")
+        + (assignment.ExcludedDisks.Count == 0 ? "." : $", without {string.Join(", ", assignment.ExcludedDisks)}.");
 }

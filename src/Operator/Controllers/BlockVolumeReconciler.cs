@@ -28,14 +28,14 @@ public sealed class BlockVolumeReconciler(IPlatformConnections connections, Cred
     protected override string? CannotChangeInPlace(BlockVolume entity, VolumeObservation observed)
     {
         var spec = entity.Spec;
-        if (spec.AvailabilityZone != observed.Zone)
+        if (observed.Zone is { } zone && spec.AvailabilityZone != zone)
         {
-            return $"spec.availabilityZone is {spec.AvailabilityZone} but the volume lives in {observed.Zone}: a volume cannot move between zones; create another volume.";
+            return $"spec.availabilityZone is {spec.AvailabilityZone} but the volume lives in {zone}: a volume cannot move between zones; create another volume.";
         }
 
-        if (PlatformCatalog.StorageClassOf(spec.StorageClass).IsFlash != PlatformCatalog.StorageClassOf(observed.StorageClass).IsFlash)
+        if (observed.StorageClass is { } storageClass && PlatformCatalog.StorageClassOf(spec.StorageClass).IsFlash != PlatformCatalog.StorageClassOf(storageClass).IsFlash)
         {
-            return $"spec.storageClass is {ApiNames.Of(spec.StorageClass)} but the volume is {ApiNames.Of(observed.StorageClass)}: flash and mass storage do not change into each other in place (rule B8); create another volume.";
+            return $"spec.storageClass is {ApiNames.Of(spec.StorageClass)} but the volume is {ApiNames.Of(storageClass)}: flash and mass storage do not change into each other in place (rule B8); create another volume.";
         }
 
         return spec.SizeGiB < observed.SizeGiB
@@ -77,7 +77,7 @@ public sealed class BlockVolumeReconciler(IPlatformConnections connections, Cred
         var storage = platform.Storage;
 
         // One platform operation per pass, in this order: class and size, mounts, replication, failover.
-        if (spec.StorageClass != observed.StorageClass || spec.SizeGiB != observed.SizeGiB)
+        if ((observed.StorageClass is { } storageClass && spec.StorageClass != storageClass) || spec.SizeGiB != observed.SizeGiB)
         {
             return await storage.UpdateVolumeAsync(observed.Id, spec.StorageClass, spec.SizeGiB, cancellationToken).ConfigureAwait(false);
         }
@@ -116,6 +116,12 @@ public sealed class BlockVolumeReconciler(IPlatformConnections connections, Cred
 
     protected override Task<PlatformOperation> DeleteAsync(IPlatform platform, string id, CancellationToken cancellationToken) =>
         platform.Storage.DeleteVolumeAsync(id, cancellationToken);
+
+    protected override IReadOnlyList<string> NotShown(VolumeObservation observed) =>
+        [
+            .. observed.Zone is null ? ["spec.availabilityZone"] : Array.Empty<string>(),
+            .. observed.StorageClass is null ? ["spec.storageClass"] : Array.Empty<string>(),
+        ];
 
     protected override void Report(ReconcileContext<BlockVolume> context, VolumeObservation observed)
     {

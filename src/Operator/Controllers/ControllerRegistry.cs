@@ -1,5 +1,6 @@
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Platform;
+using CloudTemple.Operator.Platform.CloudTemple;
 using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Runtime;
 using CloudTemple.Operator.Validation;
@@ -13,6 +14,12 @@ namespace CloudTemple.Operator.Controllers;
 /// <param name="OperatorCredentials">The operator's own personal access token, if it has one.</param>
 public sealed record PlatformSetup(string Platform, Uri? BaseUrl, PlatformCredentials? OperatorCredentials)
 {
+    /// <summary>The simulated platform (the embedded default).</summary>
+    public const string Simulated = "simulated";
+
+    /// <summary>The Cloud Temple console API.</summary>
+    public const string CloudTemple = "cloudtemple";
+
     /// <summary>The simulator's address when none is given.</summary>
     public static Uri DefaultSimulatorUrl { get; } = new("http://127.0.0.1:8443");
 
@@ -27,52 +34,42 @@ public sealed record PlatformSetup(string Platform, Uri? BaseUrl, PlatformCreden
 /// <summary>The platform connections and credentials the controllers and the webhook share.</summary>
 public sealed record PlatformServices(IPlatformConnections Connections, CredentialsResolver Credentials)
 {
-    /// <summary>The services of the simulated platform; null for a platform without a driver yet.</summary>
-    public static PlatformServices? For(IKubernetes client, PlatformSetup setup)
+    /// <summary>The services of the platform <paramref name="setup"/> names: the simulated platform, or the Cloud Temple console API.</summary>
+    public static PlatformServices For(IKubernetes client, PlatformSetup setup)
     {
-        if (setup.Platform != "simulated")
+        ArgumentNullException.ThrowIfNull(setup);
+        var (connections, baseUrl) = setup.Platform switch
         {
-            return null;
-        }
-
-        var baseUrl = setup.BaseUrl ?? PlatformSetup.DefaultSimulatorUrl;
-        return new PlatformServices(new SimulatedPlatformConnections(new PlatformOptions { BaseUrl = baseUrl }), new CredentialsResolver(client, setup.OperatorCredentials, baseUrl));
+            PlatformSetup.Simulated => Connect(setup.BaseUrl ?? PlatformSetup.DefaultSimulatorUrl, o => new SimulatedPlatformConnections(o)),
+            PlatformSetup.CloudTemple => Connect(setup.BaseUrl ?? ConsolePlatformConnections.DefaultBaseUrl, o => new ConsolePlatformConnections(o)),
+            _ => throw new ArgumentException($"Unknown platform '{setup.Platform}': use {PlatformSetup.Simulated} or {PlatformSetup.CloudTemple}.", nameof(setup)),
+        };
+        return new PlatformServices(connections, new CredentialsResolver(client, setup.OperatorCredentials, baseUrl));
     }
+
+    private static (IPlatformConnections, Uri) Connect(Uri baseUrl, Func<PlatformOptions, IPlatformConnections> create) =>
+        (create(new PlatformOptions { BaseUrl = baseUrl }), baseUrl);
 }
 
 /// <summary>The controller of every kind, and the references that wake referrers.</summary>
 public static class ControllerRegistry
 {
     public static OperatorRuntime Register(OperatorRuntime runtime, IKubernetes client, PlatformSetup setup) =>
-        Register(runtime, client, setup, PlatformServices.For(client, setup));
+        Register(runtime, client, PlatformServices.For(client, setup));
 
-    public static OperatorRuntime Register(OperatorRuntime runtime, IKubernetes client, PlatformSetup setup, PlatformServices? services)
+    public static OperatorRuntime Register(OperatorRuntime runtime, IKubernetes client, PlatformServices services)
     {
-        if (services is not null)
-        {
-            var (connections, credentials) = (services.Connections, services.Credentials);
-            var view = new ApiNamespaceView(client);
-            runtime
-                .AddController(new CpoolReconciler(connections, credentials, view))
-                .AddController(new BlockVolumeReconciler(connections, credentials, view))
-                .AddController(new VlanReconciler(connections, credentials, view))
-                .AddController(new BackupPolicyReconciler(connections, credentials, view))
-                .AddController(new VmReplicationReconciler(connections, credentials, view))
-                .AddController(new HsmKeyProviderReconciler(connections, credentials, view));
-        }
-        else
-        {
-            // The Cloud Temple console API driver is not written yet: every kind says so.
-            runtime
-                .AddController(new NoPlatformReconciler<Cpool>(setup.Platform))
-                .AddController(new NoPlatformReconciler<BlockVolume>(setup.Platform))
-                .AddController(new NoPlatformReconciler<Vlan>(setup.Platform))
-                .AddController(new NoPlatformReconciler<BackupPolicy>(setup.Platform))
-                .AddController(new NoPlatformReconciler<VmReplication>(setup.Platform))
-                .AddController(new NoPlatformReconciler<HsmKeyProvider>(setup.Platform));
-        }
-
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(services);
+        var (connections, credentials) = (services.Connections, services.Credentials);
+        var view = new ApiNamespaceView(client);
         return runtime
+            .AddController(new CpoolReconciler(connections, credentials, view))
+            .AddController(new BlockVolumeReconciler(connections, credentials, view))
+            .AddController(new VlanReconciler(connections, credentials, view))
+            .AddController(new BackupPolicyReconciler(connections, credentials, view))
+            .AddController(new VmReplicationReconciler(connections, credentials, view))
+            .AddController(new HsmKeyProviderReconciler(connections, credentials, view))
             .AddReferences<Cpool, Vlan>(v => v.Spec.CpoolRefs.Select(r => r.Name))
             .AddReferences<Cpool, BlockVolume>(v => v.Spec.CpoolRefs.Select(r => r.Name).Concat(v.Spec.Replication is { } r ? [r.StandbyCpoolRef.Name] : []))
             .AddReferences<Cpool, VmReplication>(r => [r.Spec.TargetCpoolRef.Name])

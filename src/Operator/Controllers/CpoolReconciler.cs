@@ -24,13 +24,16 @@ public sealed class CpoolReconciler(IPlatformConnections connections, Credential
     /// <summary>Condition type of rule C9.</summary>
     public const string AffinityRulesSatisfiable = "AffinityRulesSatisfiable";
 
+    // vSphere HA is on unless asked otherwise: what a cluster has when the platform does not say.
+    private const bool PlatformDefaultHighAvailability = true;
+
     private readonly INamespaceView _view = view;
 
     protected override string? CannotChangeInPlace(Cpool entity, CpoolObservation observed) =>
         entity.Spec.AvailabilityZone != observed.Zone
             ? $"spec.availabilityZone is {entity.Spec.AvailabilityZone} but the Cpool lives in {observed.Zone}: a Cpool cannot move between zones (rule C3); create another Cpool."
-            : entity.Spec.BladeType != observed.BladeType
-                ? $"spec.bladeType is {ApiNames.Of(entity.Spec.BladeType)} but the Cpool's hosts are {ApiNames.Of(observed.BladeType)} blades: the blade type cannot change in place (rule C2); create another Cpool."
+            : observed.BladeType is { } blade && entity.Spec.BladeType != blade
+                ? $"spec.bladeType is {ApiNames.Of(entity.Spec.BladeType)} but the Cpool's hosts are {ApiNames.Of(blade)} blades: the blade type cannot change in place (rule C2); create another Cpool."
                 : null;
 
     protected override string Noun => "Cpool";
@@ -55,8 +58,8 @@ public sealed class CpoolReconciler(IPlatformConnections connections, Credential
         var desired = Specification(context.Entity);
         var inLine = desired.Hosts == observed.Hosts
             && desired.MemoryGiB == observed.MemoryGiB
-            && desired.HighAvailability == observed.HighAvailability
-            && SameRules(desired.AffinityRules ?? [], observed.AffinityRules);
+            && desired.HighAvailability == (observed.HighAvailability ?? PlatformDefaultHighAvailability)
+            && SameRules(desired.AffinityRules ?? [], observed.AffinityRules ?? []);
         if (!inLine)
         {
             return await platform.Compute.UpdateCpoolAsync(observed.Id, desired, cancellationToken).ConfigureAwait(false);
@@ -76,6 +79,13 @@ public sealed class CpoolReconciler(IPlatformConnections connections, Credential
 
     protected override Task<PlatformOperation> DeleteAsync(IPlatform platform, string id, CancellationToken cancellationToken) =>
         platform.Compute.DeleteCpoolAsync(id, cancellationToken);
+
+    protected override IReadOnlyList<string> NotShown(CpoolObservation observed) =>
+        [
+            .. observed.BladeType is null ? ["spec.bladeType"] : Array.Empty<string>(),
+            .. observed.HighAvailability is null ? ["spec.highAvailability"] : Array.Empty<string>(),
+            .. observed.AffinityRules is null ? ["spec.affinityRules"] : Array.Empty<string>(),
+        ];
 
     protected override void Report(ReconcileContext<Cpool> context, CpoolObservation observed)
     {
@@ -145,15 +155,16 @@ public sealed class CpoolReconciler(IPlatformConnections connections, Credential
             conditions.Set(HighAvailability, ConditionStatus.False, "TooFewHosts",
                 $"The Cpool has {observed.Hosts} host(s): no HA restart, the 99.99 % SLA does not apply (rule C5); at least {PlatformCatalog.HighAvailabilityMinimumHosts} hosts are needed.");
         }
-        else if (!observed.HighAvailability)
+        else if (observed.HighAvailability == false)
         {
             conditions.Set(HighAvailability, ConditionStatus.False, "Disabled",
                 "High availability is off (spec.highAvailability: false): no HA restart, the 99.99 % SLA does not apply (rule C5).");
         }
         else
         {
+            var shown = observed.HighAvailability is null ? " (the platform's default: the platform does not show the setting)" : string.Empty;
             conditions.Set(HighAvailability, ConditionStatus.True, "Active",
-                $"vSphere HA restarts the VMs of a failed host on the other hosts ({observed.Hosts} hosts); the 99.99 % SLA applies.");
+                $"vSphere HA restarts the VMs of a failed host on the other hosts ({observed.Hosts} hosts){shown}; the 99.99 % SLA applies.");
         }
     }
 
@@ -176,7 +187,7 @@ public sealed class CpoolReconciler(IPlatformConnections connections, Credential
     // C9: an enabled anti-affinity rule needs one host per VM it covers.
     private static void ReportAffinityRules(ConditionSet conditions, CpoolObservation observed)
     {
-        var unsatisfiable = observed.AffinityRules
+        var unsatisfiable = (observed.AffinityRules ?? [])
             .Where(r => r.Enabled && r.Type == AffinityType.AntiAffinity && r.VirtualMachines.Count > observed.Hosts)
             .Select(r => $"anti-affinity rule '{r.Name}' keeps {r.VirtualMachines.Count} VMs on different hosts")
             .ToList();

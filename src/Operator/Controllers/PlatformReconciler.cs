@@ -12,6 +12,12 @@ public sealed record ReconcilerOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How soon an object whose deletion waits for a manual order (the platform's public API cannot
+    /// delete it) looks again whether it is gone.
+    /// </summary>
+    public TimeSpan ManualOrderPollInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// How soon an object waiting for its references looks again by itself; it is woken at once
     /// when a reference becomes Ready (OperatorRuntime.AddReferences), so this is only a fallback.
     /// </summary>
@@ -34,6 +40,9 @@ public abstract class PlatformReconciler<T, TObservation>(
     where T : class, ICustomResource
     where TObservation : class
 {
+    /// <summary>Reason of Stalled when the platform's public API cannot do what the spec asks: the message gives the order to place.</summary>
+    public const string ManualOrderRequired = "ManualOrderRequired";
+
     private const string Creating = "Creating";
 
     /// <summary>The options in force.</summary>
@@ -70,6 +79,12 @@ public abstract class PlatformReconciler<T, TObservation>(
             context.Conditions.MarkStalled("PlatformRefused", e.Message);
             context.Events.Publish(warning: true, "PlatformRefused", "Reconcile", e.Message);
         }
+        catch (ManualOrderRequiredException e)
+        {
+            // Nothing was sent: the tenant places the order in the console, then adopts the result.
+            context.Conditions.MarkStalled(ManualOrderRequired, e.Message);
+            context.Events.Publish(warning: true, ManualOrderRequired, "Reconcile", e.Message);
+        }
 
         return ReconcileResult.Done;
     }
@@ -82,6 +97,19 @@ public abstract class PlatformReconciler<T, TObservation>(
             return FinalizeResult.Wait("InUse", $"Still used by {string.Join(", ", users)}: the {Noun} is deleted once they are.", Options.PollInterval);
         }
 
+        try
+        {
+            return await FinalizeOnPlatformAsync(context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ManualOrderRequiredException e)
+        {
+            // The object stays until the resource is gone from the platform, or deletionPolicy says Orphan.
+            return FinalizeResult.Wait(ManualOrderRequired, $"{e.Message} Or set spec.deletionPolicy: Orphan to leave it on the platform.", Options.ManualOrderPollInterval);
+        }
+    }
+
+    private async Task<FinalizeResult> FinalizeOnPlatformAsync(ReconcileContext<T> context, CancellationToken cancellationToken)
+    {
         var platform = connections.Connect(await credentials.ResolveAsync(context.Entity, cancellationToken).ConfigureAwait(false));
         var status = context.Entity.CommonStatus;
         if (status.ActivityId is { } activity && !await FinishedAsync(platform, activity, cancellationToken).ConfigureAwait(false))
@@ -146,6 +174,12 @@ public abstract class PlatformReconciler<T, TObservation>(
     /// the field and the rule; null when nothing is. The object then stalls, and nothing is sent.
     /// </summary>
     protected virtual string? CannotChangeInPlace(T entity, TObservation observed) => null;
+
+    /// <summary>
+    /// The fields of the spec (or status) the platform does not show, so that Ready cannot vouch for
+    /// them: the Ready message names them. None by default.
+    /// </summary>
+    protected virtual IReadOnlyList<string> NotShown(TObservation observed) => [];
 
     /// <summary>Fills the kind's status fields, billing and conditions from what the platform reports.</summary>
     protected abstract void Report(ReconcileContext<T> context, TObservation observed);
@@ -237,8 +271,11 @@ public abstract class PlatformReconciler<T, TObservation>(
         }
 
         Report(context, observed);
+        var notShown = NotShown(observed) is { Count: > 0 } fields
+            ? $" The platform does not show {string.Join(", ", fields)}: not checked."
+            : string.Empty;
         context.Conditions.MarkReady(observe ? "Observed" : "Provisioned",
-            observe ? $"{Noun} {status.ExternalId} is observed; the operator never writes to it." : $"{Noun} {status.ExternalId} matches the spec.");
+            (observe ? $"{Noun} {status.ExternalId} is observed; the operator never writes to it." : $"{Noun} {status.ExternalId} matches the spec.") + notShown);
         return ReconcileResult.Done;
     }
 

@@ -44,19 +44,25 @@ public sealed class VlanReconciler(IPlatformConnections connections, Credentials
 
         var inLine = desired.Zones.Order().SequenceEqual(observed.Zones.Order())
             && desired.CpoolIds.Order(StringComparer.Ordinal).SequenceEqual(observed.CpoolIds.Order(StringComparer.Ordinal))
-            && desired.SharedWithTenantIds.Order(StringComparer.Ordinal).SequenceEqual(observed.Tenants.Skip(1).Order(StringComparer.Ordinal));
+            && desired.SharedWithTenantIds.Order(StringComparer.Ordinal).SequenceEqual((observed.Tenants ?? []).Skip(1).Order(StringComparer.Ordinal));
         return inLine ? null : await platform.Network.UpdateVlanAsync(observed.Id, desired, cancellationToken).ConfigureAwait(false);
     }
 
     protected override Task<PlatformOperation> DeleteAsync(IPlatform platform, string id, CancellationToken cancellationToken) =>
         platform.Network.DeleteVlanAsync(id, cancellationToken);
 
+    protected override IReadOnlyList<string> NotShown(VlanObservation observed) =>
+        [
+            .. observed.VlanId is null ? ["status.vlanId"] : Array.Empty<string>(),
+            .. observed.Tenants is null ? ["spec.sharedWithTenants"] : Array.Empty<string>(),
+        ];
+
     protected override void Report(ReconcileContext<Vlan> context, VlanObservation observed)
     {
         var status = context.Entity.Status!;
         status.VlanId = observed.VlanId;
         status.AvailabilityZones = [.. observed.Zones];
-        status.Tenants = [.. observed.Tenants];
+        status.Tenants = [.. observed.Tenants ?? []];
         status.Billing = Billing(observed.Billing);
     }
 

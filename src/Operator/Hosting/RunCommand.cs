@@ -27,7 +27,7 @@ internal static class RunCommand
         var webhookConfiguration = Option("--webhook-configuration", "CLOUDTEMPLE_WEBHOOK_CONFIGURATION", "cloudtemple-operator", "Name of the ValidatingWebhookConfiguration the operator keeps current.");
         var webhookUrl = Option<string?>("--webhook-url", "CLOUDTEMPLE_WEBHOOK_URL", null, "Local mode: the URL the API server calls the webhook at; the operator then writes the whole configuration. In a cluster leave it unset: the installer creates the configuration and the operator injects its CA.");
         var webhookCertDirectory = Option<string?>("--webhook-cert-dir", "CLOUDTEMPLE_WEBHOOK_CERT_DIR", null, "A directory with tls.crt and tls.key managed elsewhere (cert-manager); unset: the operator makes and renews its own certificate and injects its CA.");
-        var platform = Option("--platform", "CLOUDTEMPLE_PLATFORM", "simulated", "The platform driver: simulated (the embedded default) or cloudtemple (the console API).");
+        var platform = Option("--platform", "CLOUDTEMPLE_PLATFORM", PlatformSetup.Simulated, "The platform driver: simulated (the embedded default) or cloudtemple (the console API).");
         var platformUrl = Option<string?>("--platform-url", "CLOUDTEMPLE_PLATFORM_URL", null, "Base URL of the platform API; default: the simulator on loopback, or https://shiva.cloud-temple.com.");
         var webhookService = Option("--webhook-service", "CLOUDTEMPLE_WEBHOOK_SERVICE", $"cloudtemple-operator-webhook.{Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "default"}.svc", "DNS name of the webhook Service, for the serving certificate.");
 
@@ -38,7 +38,7 @@ internal static class RunCommand
         };
         platform.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string>() is not ("simulated" or "cloudtemple"))
+            if (result.GetValueOrDefault<string>() is not (PlatformSetup.Simulated or PlatformSetup.CloudTemple))
             {
                 result.AddError("--platform must be simulated or cloudtemple.");
             }
@@ -103,7 +103,7 @@ internal static class RunCommand
         var setup = new PlatformSetup(options.Platform, platformUrl is null ? null : new Uri(platformUrl), PlatformSetup.FromEnvironment());
         var platformServices = PlatformServices.For(client, setup);
         builder.Services.AddSingleton(provider => ControllerRegistry.Register(
-            new OperatorRuntime(client, options, provider.GetRequiredService<ILoggerFactory>()), client, setup, platformServices));
+            new OperatorRuntime(client, options, provider.GetRequiredService<ILoggerFactory>()), client, platformServices));
         builder.Services.AddHostedService<RuntimeService>();
         if (webhook is not null && certificates is not null)
         {
@@ -121,7 +121,7 @@ internal static class RunCommand
         app.MapMetrics("/metrics", runtime.Metrics.Registry).RequireHost($"*:{endpoints.Metrics.Port}");
         if (endpoints.Webhook is { } webhookEndpoint)
         {
-            var tenants = platformServices is null ? null : new PlatformTenantDirectory(platformServices.Connections, platformServices.Credentials);
+            var tenants = new PlatformTenantDirectory(platformServices.Connections, platformServices.Credentials);
             foreach (var route in app.MapValidation(new ApiNamespaceView(client), tenants))
             {
                 route.RequireHost($"*:{webhookEndpoint.Port}");

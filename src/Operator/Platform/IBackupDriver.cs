@@ -74,8 +74,8 @@ public sealed record BackupAssignmentSpecification(string VirtualMachine, IReadO
 /// <param name="Phase">Requested, Active or Refused.</param>
 /// <param name="RefusalReason">Why the provider refused it, if it did.</param>
 /// <param name="Assignments">The VMs it applies to.</param>
-/// <param name="Encryption">Backup encryption.</param>
-/// <param name="Immutable">Whether backups are immutable.</param>
+/// <param name="Encryption">Backup encryption; null when the platform does not show it.</param>
+/// <param name="Immutable">Whether backups are immutable; null when the platform does not show it.</param>
 /// <param name="Billing">What it consumes.</param>
 public sealed record BackupPolicyObservation(
     string Id,
@@ -83,12 +83,12 @@ public sealed record BackupPolicyObservation(
     BackupPolicyPhase Phase,
     string? RefusalReason,
     IReadOnlyList<BackupAssignmentObservation> Assignments,
-    string Encryption,
-    bool Immutable,
+    string? Encryption,
+    bool? Immutable,
     IReadOnlyList<BillingItem> Billing);
 
 /// <summary>A policy's assignment to one VM.</summary>
 /// <param name="VirtualMachine">The VM.</param>
 /// <param name="ExcludedDisks">Disks left out.</param>
-/// <param name="BackupZone">Where its backups go.</param>
-public sealed record BackupAssignmentObservation(string VirtualMachine, IReadOnlyList<string> ExcludedDisks, Zone BackupZone);
+/// <param name="BackupZone">Where its backups go; null when the platform does not show it.</param>
+public sealed record BackupAssignmentObservation(string VirtualMachine, IReadOnlyList<string> ExcludedDisks, Zone? BackupZone);

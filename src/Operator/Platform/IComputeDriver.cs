@@ -62,40 +62,40 @@ public sealed record HypervisorUpdateProgress(string TargetBuild, int HostsDone,
 /// <param name="Id">Its platform id.</param>
 /// <param name="Name">Its name.</param>
 /// <param name="Zone">Its zone.</param>
-/// <param name="BladeType">Its blade type.</param>
+/// <param name="BladeType">Its blade type; null when the platform does not show it (the console API does not).</param>
 /// <param name="Hosts">How many hosts.</param>
 /// <param name="MemoryGiB">Reserved memory (from the host cluster's totalMemory, bytes → GiB).</param>
 /// <param name="MemoryMinGiB">The least memory it may have (C4).</param>
-/// <param name="MemoryMaxGiB">The most memory it may have (C4).</param>
+/// <param name="MemoryMaxGiB">The most memory it may have (C4); null when the blade type is unknown.</param>
 /// <param name="MemoryUsagePercent">Average memory use of its hosts.</param>
 /// <param name="MemoryPressure">Whether the use is over the threshold (C6).</param>
-/// <param name="Gpus">GPUs of its hosts.</param>
-/// <param name="HighAvailability">Whether HA is asked.</param>
+/// <param name="Gpus">GPUs of its hosts; null when the blade type is unknown.</param>
+/// <param name="HighAvailability">Whether HA is on; null when the platform does not show it.</param>
 /// <param name="HighAvailabilityApplicable">Whether HA can apply (≥ 2 hosts, C5).</param>
 /// <param name="HypervisorBuild">The ESXi build, when all hosts share one.</param>
 /// <param name="HypervisorUpdate">The hypervisor update in progress, if any.</param>
 /// <param name="VirtualMachines">How many VMs run on it.</param>
-/// <param name="AffinityRules">Its affinity rules.</param>
+/// <param name="AffinityRules">Its affinity rules; null when the platform does not show them.</param>
 /// <param name="State">Its life-cycle state.</param>
 /// <param name="Billing">What it consumes.</param>
 public sealed record CpoolObservation(
     string Id,
     string Name,
     Zone Zone,
-    BladeType BladeType,
+    BladeType? BladeType,
     int Hosts,
     long MemoryGiB,
     int MemoryMinGiB,
-    int MemoryMaxGiB,
+    int? MemoryMaxGiB,
     decimal MemoryUsagePercent,
     bool MemoryPressure,
-    int Gpus,
-    bool HighAvailability,
+    int? Gpus,
+    bool? HighAvailability,
     bool HighAvailabilityApplicable,
     string? HypervisorBuild,
     HypervisorUpdateProgress? HypervisorUpdate,
     int VirtualMachines,
-    IReadOnlyList<AffinityRuleSpecification> AffinityRules,
+    IReadOnlyList<AffinityRuleSpecification>? AffinityRules,
     ResourceState State,
     IReadOnlyList<BillingItem> Billing);
 

@@ -34,18 +34,18 @@ public sealed record VlanSpecification(string Name, IReadOnlyList<Zone> Zones, I
 /// <summary>A VLAN as observed.</summary>
 /// <param name="Id">Its id.</param>
 /// <param name="Name">Its name.</param>
-/// <param name="VlanId">Its 802.1Q id.</param>
+/// <param name="VlanId">Its 802.1Q id; null when the platform does not show it (the console API does not).</param>
 /// <param name="Zones">Its zones.</param>
 /// <param name="CpoolIds">The Cpools it reaches.</param>
-/// <param name="Tenants">The tenants it reaches: the owner, then those it is shared with.</param>
+/// <param name="Tenants">The tenants it reaches: the owner, then those it is shared with; null when the platform does not show them.</param>
 /// <param name="State">Its life-cycle state.</param>
 /// <param name="Billing">What it consumes.</param>
 public sealed record VlanObservation(
     string Id,
     string Name,
-    int VlanId,
+    int? VlanId,
     IReadOnlyList<Zone> Zones,
     IReadOnlyList<string> CpoolIds,
-    IReadOnlyList<string> Tenants,
+    IReadOnlyList<string>? Tenants,
     ResourceState State,
     IReadOnlyList<BillingItem> Billing);

@@ -1,6 +1,6 @@
 namespace CloudTemple.Operator.Platform;
 
-/// <summary>The activities of writes: poll one, wait for one, list those of a resource.</summary>
+/// <summary>The activities of writes: poll one, wait for one.</summary>
 public interface IActivityDriver
 {
     /// <summary>
@@ -15,9 +15,6 @@ public interface IActivityDriver
     /// controller persists the activity id and polls across reconciles instead.
     /// </summary>
     Task<ActivityCompleted> WaitAsync(string activityId, CancellationToken cancellationToken = default);
-
-    /// <summary>The activities that concern a resource, oldest first (crash recovery).</summary>
-    Task<IReadOnlyList<ActivityRecord>> GetOperationsOnAsync(string resourceId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The platform for one set of credentials: one driver per subsystem.</summary>
@@ -25,7 +22,7 @@ public interface IActivityDriver
 /// Every write returns a <see cref="PlatformOperation"/> as soon as the platform accepted it, without
 /// waiting: persist its activity and resource ids, then poll <see cref="IActivityDriver.GetActivityAsync"/>.
 /// Writes are never retried blindly: a lost answer throws <see cref="PlatformOutcomeUnknownException"/>
-/// (and a cancelled write is just as unknown): look the resource up by name, or list its operations,
+/// (and a cancelled write is just as unknown): look the resource up by name, or read it again,
 /// before writing again. Reads retry transient failures themselves, within a bound.
 /// </remarks>
 public interface IPlatform

@@ -71,13 +71,13 @@ public sealed record MirrorObservation(MirrorState State, Zone TargetZone, strin
 /// <summary>A block volume as the platform shows it, with the figures of the BlockVolume status.</summary>
 /// <param name="Id">Its id.</param>
 /// <param name="Name">Its name.</param>
-/// <param name="Zone">Its zone.</param>
-/// <param name="StorageClass">Its class.</param>
+/// <param name="Zone">Its zone; null when the platform does not show it (the console API shows it only through the mounting clusters).</param>
+/// <param name="StorageClass">Its class; null when the platform does not show it (the console API shows it only in names).</param>
 /// <param name="SizeGiB">Its ordered size.</param>
 /// <param name="CapacityGiB">Its capacity (the datastore's maxCapacity, bytes → GiB).</param>
 /// <param name="FreeGiB">Its free space (the datastore's freeCapacity, bytes → GiB).</param>
 /// <param name="IopsLimit">Its IOPS limit (B2); null for mass storage.</param>
-/// <param name="Encryption">Its at-rest encryption (B4).</param>
+/// <param name="Encryption">Its at-rest encryption (B4); null when the platform does not show it.</param>
 /// <param name="CpoolIds">The Cpools it is mounted on.</param>
 /// <param name="Replication">Its Global Mirror, if any.</param>
 /// <param name="ReplicaOf">For a replica, the source volume.</param>
@@ -88,13 +88,13 @@ public sealed record MirrorObservation(MirrorState State, Zone TargetZone, strin
 public sealed record VolumeObservation(
     string Id,
     string Name,
-    Zone Zone,
-    StorageClass StorageClass,
+    Zone? Zone,
+    StorageClass? StorageClass,
     long SizeGiB,
     long CapacityGiB,
     long FreeGiB,
     long? IopsLimit,
-    string Encryption,
+    string? Encryption,
     IReadOnlyList<string> CpoolIds,
     MirrorObservation? Replication,
     string? ReplicaOf,

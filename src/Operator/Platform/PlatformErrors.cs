@@ -1,3 +1,6 @@
+using System.Globalization;
+using CloudTemple.Operator.Entities.Catalog;
+
 namespace CloudTemple.Operator.Platform;
 
 /// <summary>
@@ -213,4 +216,65 @@ public sealed class OperationFailedException : PlatformException
 
     /// <summary>Whether the reason is one the platform is known to give for transient errors (the same write may be sent again).</summary>
     public bool Transient { get; }
+}
+
+/// <summary>
+/// What the tenant must order, or ask support for, in the Cloud Temple console, because the public
+/// API cannot do it: the kind, the zone and the SKUs with their quantities.
+/// </summary>
+/// <param name="Action">What is asked, e.g. "order a Cpool 'prod' (VMware cluster of standard blades)".</param>
+/// <param name="Zone">The availability zone concerned, if any.</param>
+/// <param name="Lines">The SKUs and quantities of the order; empty when nothing is billed (e.g. a deletion).</param>
+/// <param name="Details">Further figures of the order (e.g. "memory reservation 384 GiB"), or null.</param>
+/// <param name="Then">What to do once it is done, e.g. "set spec.externalId to the new host cluster's id".</param>
+public sealed record ManualOrder(string Action, Zone? Zone, IReadOnlyList<BillingItem> Lines, string? Details, string Then)
+{
+    /// <summary>The order as one sentence, e.g. "order a Cpool … in zone PAR7S (FR1-AZ05): 3 × csp:… (host)".</summary>
+    public override string ToString()
+    {
+        var where = Zone is { } zone ? $" in zone {zone} ({PlatformCatalog.PlatformZoneName(zone)})" : string.Empty;
+        var lines = Lines.Count == 0
+            ? string.Empty
+            : ": " + string.Join(", ", Lines.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Quantity:0.###} × {l.Sku} ({Unit(l.Unit)})")));
+        var details = Details is null ? string.Empty : $" ({Details})";
+        return $"{Action}{where}{lines}{details}. Then {Then}.";
+    }
+
+    private static string Unit(BillingUnit unit) => unit switch
+    {
+        BillingUnit.Host => "host",
+        BillingUnit.VM => "VM",
+        _ => unit.ToString(),
+    };
+}
+
+/// <summary>
+/// The platform's public API cannot do what the spec asks (create, resize, delete, or read what it
+/// does not expose): the tenant must place <see cref="Order"/> in the console. Nothing was sent.
+/// </summary>
+public sealed class ManualOrderRequiredException : PlatformException
+{
+    public ManualOrderRequiredException()
+        : this("The platform's public API cannot do this")
+    {
+    }
+
+    public ManualOrderRequiredException(string message)
+        : base(message) => Order = null;
+
+    public ManualOrderRequiredException(string message, Exception innerException)
+        : base(message, innerException) => Order = null;
+
+    /// <summary>The console API cannot <paramref name="what"/>; the message gives the order.</summary>
+    /// <param name="what">What the API lacks, e.g. "create host clusters".</param>
+    /// <param name="order">The order to place in the console.</param>
+    public ManualOrderRequiredException(string what, ManualOrder order)
+        : base($"The Cloud Temple console API cannot {what}; nothing was sent. In the console, {order}")
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        Order = order;
+    }
+
+    /// <summary>The order to place, when there is one.</summary>
+    public ManualOrder? Order { get; }
 }

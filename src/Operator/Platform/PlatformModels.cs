@@ -74,12 +74,6 @@ public sealed record ActivityFailed(string Reason, bool Transient) : ActivitySta
         reason is not null && TransientReasons.Any(r => reason.Contains(r, StringComparison.OrdinalIgnoreCase));
 }
 
-/// <summary>An activity as listed on a resource (crash recovery: "is a write of mine in flight or done?").</summary>
-/// <param name="ActivityId">The activity.</param>
-/// <param name="Description">What it does, e.g. "Create Cpool prod".</param>
-/// <param name="State">Where it stands.</param>
-public sealed record ActivityRecord(string ActivityId, string Description, ActivityState State);
-
 /// <summary>Where a platform resource stands in its own life cycle.</summary>
 public enum ResourceState
 {

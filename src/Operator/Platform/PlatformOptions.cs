@@ -36,8 +36,14 @@ public sealed record PlatformOptions
     /// <summary>The timeout of one attempt.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The client-side rate limit, requests per second per session (the platform allows 25).</summary>
+    /// <summary>The client-side rate limit per product (iam, compute, backup…), requests per second per session (the platform allows 25).</summary>
     public int RequestsPerSecond { get; init; } = 25;
+
+    /// <summary>The client-side rate limit of the token exchange, requests per second (the platform allows 5).</summary>
+    public int AuthenticationRequestsPerSecond { get; init; } = 5;
+
+    /// <summary>The client-side rate limit of the datastore routes, requests per second (the platform allows 20).</summary>
+    public int DatastoreRequestsPerSecond { get; init; } = 20;
 
     /// <summary>The fraction of failed attempts in <see cref="BreakerSamplingDuration"/> that opens the circuit.</summary>
     public double BreakerFailureRatio { get; init; } = 0.5;

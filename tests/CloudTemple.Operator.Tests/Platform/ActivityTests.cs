@@ -84,18 +84,4 @@ public sealed class ActivityTests
 
         await Assert.ThrowsAsync<PlatformNotFoundException>(() => harness.Platform.Activities.GetActivityAsync(operation.ActivityId));
     }
-
-    [Fact]
-    public async Task TheOperationsOfAResource_TellWhetherAWriteWasAccepted()
-    {
-        await using var harness = await PlatformHarness.StartAsync();
-        var operation = await harness.Platform.Compute.CreateCpoolAsync(NewCpool);
-        await harness.WaitAsync(operation);
-
-        var operations = await harness.Platform.Activities.GetOperationsOnAsync(operation.ResourceId!);
-
-        var only = Assert.Single(operations);
-        Assert.Equal(operation.ActivityId, only.ActivityId);
-        Assert.IsType<ActivityCompleted>(only.State);
-    }
 }

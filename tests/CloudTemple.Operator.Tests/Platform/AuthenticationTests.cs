@@ -1,6 +1,6 @@
 using System.Text;
 using CloudTemple.Operator.Platform;
-using CloudTemple.Operator.Platform.Simulated;
+using CloudTemple.Operator.Platform.Http;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CloudTemple.Operator.Tests.Platform;

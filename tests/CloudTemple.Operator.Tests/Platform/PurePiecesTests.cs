@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CloudTemple.Operator.Platform;
-using CloudTemple.Operator.Platform.Simulated;
+using CloudTemple.Operator.Platform.Http;
 using Polly;
 using Polly.RateLimiting;
 using Polly.Timeout;

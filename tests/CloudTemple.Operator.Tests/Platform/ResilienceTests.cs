@@ -67,7 +67,7 @@ public sealed class ResilienceTests
         var created = Assert.Single(harness.Simulated.GetCpools(PlatformHarness.AcmeTenant), c => c.Name == "lost-answer");
         var found = await harness.Platform.Compute.FindCpoolByNameAsync("lost-answer");
         Assert.Equal(created.Id, found!.Id);
-        Assert.Single(await harness.Platform.Activities.GetOperationsOnAsync(found.Id));
+        Assert.Single(harness.Simulated.GetOperationsOn(found.Id));
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class RoundTripTests
         var created = await network.CreateVlanAsync(new VlanSpecification("rt-vlan", [Zone.PAR7S, Zone.TH3S], [prod.Id], [PlatformHarness.AcmeStagingTenant]));
         await harness.WaitAsync(created);
         var vlan = await network.GetVlanAsync(created.ResourceId!);
-        Assert.InRange(vlan.VlanId, 1, 4094);
+        Assert.InRange(vlan.VlanId!.Value, 1, 4094);
         Assert.Equal([Zone.PAR7S, Zone.TH3S], vlan.Zones);
         Assert.Equal([PlatformHarness.AcmeTenant, PlatformHarness.AcmeStagingTenant], vlan.Tenants);
         Assert.Equal([prod.Id], vlan.CpoolIds);

@@ -1,17 +1,17 @@
-using System.Text.Json;
+using CloudTemple.Operator.Platform.CloudTemple;
+using CloudTemple.Operator.Platform.Http;
 
 namespace CloudTemple.Operator.Platform.Simulated;
 
 /// <summary>
 /// Backup policies on the simulated platform: the service request and per-VM assignment through the
 /// provisioning API; the inventory job, inventory check and SLA assignment through the public
-/// <c>/api/backup/v1/spp</c> routes.
+/// <c>/api/backup/v1/spp</c> routes (<see cref="BackupInventory"/>, shared with the console driver).
 /// </summary>
 internal sealed class SimulatedBackupDriver(PlatformSession session) : IBackupDriver
 {
     private const string Policies = "api/simulator/v1/backup-policies";
-    private const string Spp = "api/backup/v1/spp";
-    private const string InventoryJobName = "Hypervisor Inventory";
+    private readonly BackupInventory _inventory = new(session);
 
     public Task<PlatformOperation> RequestPolicyAsync(BackupPolicyRequestSpecification specification, CancellationToken cancellationToken = default)
     {
@@ -63,46 +63,14 @@ internal sealed class SimulatedBackupDriver(PlatformSession session) : IBackupDr
         return found is null ? null : await GetPolicyAsync(found.Id, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<PlatformOperation> RunInventoryJobAsync(CancellationToken cancellationToken = default)
-    {
-        var jobs = await session.GetAsync<List<JobView>>($"{Spp}/jobs?type=catalog", cancellationToken).ConfigureAwait(false);
-        var job = jobs.FirstOrDefault(j => j.Name == InventoryJobName)
-            ?? throw new PlatformNotFoundException($"The backup service has no catalog job named '{InventoryJobName}'");
-        var operation = await session.WriteAsync(HttpMethod.Post, $"{Spp}/jobs/run", new { jobId = job.Id }, new($"run of job '{InventoryJobName}'", "job", ResourceId: job.Id), cancellationToken).ConfigureAwait(false);
-        return operation with { ResourceId = operation.ResourceId ?? job.Id };
-    }
+    public Task<PlatformOperation> RunInventoryJobAsync(CancellationToken cancellationToken = default) =>
+        _inventory.RunInventoryJobAsync(cancellationToken);
 
-    public async Task<bool> IsInventoriedAsync(string virtualMachineId, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await session.GetAsync<JsonElement>($"{Spp}/virtual_machines/{Uri.EscapeDataString(virtualMachineId)}", cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (PlatformNotFoundException)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> IsInventoriedAsync(string virtualMachineId, CancellationToken cancellationToken = default) =>
+        await _inventory.FindAsync(virtualMachineId, cancellationToken).ConfigureAwait(false) is not null;
 
-    public Task<PlatformOperation> AssignSlaPoliciesAsync(IReadOnlyList<string> virtualMachineIds, IReadOnlyList<string> policyIds, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(virtualMachineIds);
-        ArgumentNullException.ThrowIfNull(policyIds);
-        if (virtualMachineIds.Count == 0 || policyIds.Count == 0)
-        {
-            // An empty assignment can leave the activity waiting forever on the real platform: never send one.
-            throw new ArgumentException("An SLA assignment names at least one virtual machine and one policy.", nameof(virtualMachineIds));
-        }
-
-        var body = new { virtualMachineIds, slaPolicies = policyIds };
-        return session.WriteAsync(
-            HttpMethod.Post,
-            $"{Spp}/policies/assign/virtual_machine",
-            body,
-            new($"SLA assignment of {string.Join(", ", policyIds)} to {string.Join(", ", virtualMachineIds)}", "virtualMachine", ResourceId: virtualMachineIds[0]),
-            cancellationToken);
-    }
+    public Task<PlatformOperation> AssignSlaPoliciesAsync(IReadOnlyList<string> virtualMachineIds, IReadOnlyList<string> policyIds, CancellationToken cancellationToken = default) =>
+        _inventory.AssignAsync(virtualMachineIds, policyIds, cancellationToken);
 
     private static string Path(string policyId) => $"{Policies}/{Uri.EscapeDataString(policyId)}";
 

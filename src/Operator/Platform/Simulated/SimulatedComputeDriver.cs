@@ -1,3 +1,6 @@
+using CloudTemple.Operator.Platform.CloudTemple;
+using CloudTemple.Operator.Platform.Http;
+
 namespace CloudTemple.Operator.Platform.Simulated;
 
 /// <summary>
@@ -75,7 +78,7 @@ internal sealed class SimulatedComputeDriver(PlatformSession session) : ICompute
         view.Zone,
         view.BladeType,
         cluster.Hosts?.Count ?? view.Hosts.Count,
-        cluster.Metrics is { } m ? Views.ToGiB(m.TotalMemory) : view.MemoryGiB,
+        cluster.Metrics is { } m ? Bytes.ToGiB(m.TotalMemory) : view.MemoryGiB,
         view.MemoryMinGiB,
         view.MemoryMaxGiB,
         view.Usage?.AverageUsePercent ?? 0,

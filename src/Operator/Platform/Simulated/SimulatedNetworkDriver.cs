@@ -1,3 +1,5 @@
+using CloudTemple.Operator.Platform.Http;
+
 namespace CloudTemple.Operator.Platform.Simulated;
 
 /// <summary>VLANs on the simulated platform (provisioning API: the public network route has no 802.1Q id).</summary>

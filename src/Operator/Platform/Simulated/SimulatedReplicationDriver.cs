@@ -1,3 +1,5 @@
+using CloudTemple.Operator.Platform.Http;
+
 namespace CloudTemple.Operator.Platform.Simulated;
 
 /// <summary>VM replications on the simulated platform (provisioning API).</summary>

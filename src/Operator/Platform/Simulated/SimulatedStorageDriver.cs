@@ -1,4 +1,6 @@
 using CloudTemple.Operator.Entities.Catalog;
+using CloudTemple.Operator.Platform.CloudTemple;
+using CloudTemple.Operator.Platform.Http;
 
 namespace CloudTemple.Operator.Platform.Simulated;
 
@@ -49,8 +51,8 @@ internal sealed class SimulatedStorageDriver(PlatformSession session) : IStorage
             view.Zone,
             view.StorageClass,
             view.SizeGiB,
-            Views.ToGiB(datastore.MaxCapacity),
-            Views.ToGiB(datastore.FreeCapacity),
+            Bytes.ToGiB(datastore.MaxCapacity),
+            Bytes.ToGiB(datastore.FreeCapacity),
             view.IopsLimit,
             view.Encryption,
             view.CpoolIds ?? [],

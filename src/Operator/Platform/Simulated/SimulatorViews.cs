@@ -1,20 +1,10 @@
-using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
+using CloudTemple.Operator.Entities;
 
 namespace CloudTemple.Operator.Platform.Simulated;
 
-// The JSON answers the drivers read: the public API's documented fields (bytes) and the
-// simulator's provisioning views. Only the fields used are declared.
-
-/// <summary>A host cluster of the public API (<c>/api/compute/v1/vcenters/host_clusters/{id}</c>).</summary>
-internal sealed record HostClusterView(string Id, string Name, IReadOnlyList<IdView>? Hosts, HostClusterMetrics? Metrics, int VirtualMachinesNumber);
-
-internal sealed record IdView(string Id);
-
-internal sealed record HostClusterMetrics(long TotalMemory, long MemoryUsed);
-
-/// <summary>A datastore of the public API; capacities in bytes.</summary>
-internal sealed record DatastoreView(string Id, string Name, long MaxCapacity, long FreeCapacity, bool Accessible);
+// The simulator's provisioning views (the public API's answers are in CloudTemple/ConsoleViews.cs).
+// Only the fields used are declared.
 
 internal sealed record BillingView(string Sku, decimal Quantity, BillingUnit Unit);
 
@@ -123,14 +113,8 @@ internal sealed record VirtualMachineView(
     int SnapshotCount,
     string? EncryptionProviderId);
 
-internal sealed record JobView(string Id, string Name, string Type);
-
 internal static class Views
 {
-    public const long BytesPerGiB = 1L << 30;
-
     public static IReadOnlyList<BillingItem> Billing(IReadOnlyList<BillingView>? lines) =>
         lines is null ? [] : [.. lines.Select(l => new BillingItem(l.Sku, l.Quantity, l.Unit))];
-
-    public static long ToGiB(long bytes) => bytes / BytesPerGiB;
 }

@@ -8,7 +8,7 @@ using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Timeout;
 
-namespace CloudTemple.Operator.Platform.Simulated;
+namespace CloudTemple.Operator.Platform.Http;
 
 /// <summary>What a write is about, to tell the caller how to check it when its answer is lost.</summary>
 /// <param name="Operation">A sentence, e.g. "create cpool 'prod'".</param>
@@ -52,6 +52,7 @@ internal sealed class PlatformSession : IDisposable
         var secret = credentials.Secret;
         _tokens = new TokenCache(options, ct => SendThroughAsync(
             _pipelines.Reads,
+            TokenCache.Route,
             () => new HttpRequestMessage(HttpMethod.Post, TokenCache.Route) { Content = JsonContent.Create(new { id, secret }) },
             write: null,
             ct));
@@ -62,6 +63,13 @@ internal sealed class PlatformSession : IDisposable
 
     /// <summary>How many token exchanges the session made.</summary>
     public int TokenExchanges => _tokens.Exchanges;
+
+    /// <summary>The tenant the credentials are bound to (the token's <c>scope.id</c> claim); exchanges a token if none is cached.</summary>
+    public async Task<string?> TenantIdAsync(CancellationToken cancellationToken)
+    {
+        await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
+        return _tokens.TenantId;
+    }
 
     /// <summary>The Retry-After of an answer (delta or date), or null.</summary>
     public static TimeSpan? RetryAfterOf(HttpResponseMessage? response) =>
@@ -186,7 +194,7 @@ internal sealed class PlatformSession : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             var bearer = token;
-            var response = await SendThroughAsync(pipeline, () => Request(method, path, body, bearer), write, cancellationToken).ConfigureAwait(false);
+            var response = await SendThroughAsync(pipeline, path, () => Request(method, path, body, bearer), write, cancellationToken).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 1)
             {
                 // The request was refused before it was handled: after one re-authentication, it is safe to send again.
@@ -221,17 +229,20 @@ internal sealed class PlatformSession : IDisposable
 
     /// <summary>One request through a pipeline; transport failures become the driver's errors.</summary>
     private async Task<HttpResponseMessage> SendThroughAsync(
-        ResiliencePipeline<HttpResponseMessage> pipeline, Func<HttpRequestMessage> request, WriteIntent? write, CancellationToken cancellationToken)
+        ResiliencePipeline<HttpResponseMessage> pipeline, string path, Func<HttpRequestMessage> request, WriteIntent? write, CancellationToken cancellationToken)
     {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(ResiliencePipelines.RouteKey, path);
         try
         {
             return await pipeline.ExecuteAsync(
-                async ct =>
+                static async (context, state) =>
                 {
-                    using var message = request();
-                    return await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+                    using var message = state.request();
+                    return await state.http.SendAsync(message, HttpCompletionOption.ResponseContentRead, context.CancellationToken).ConfigureAwait(false);
                 },
-                cancellationToken).ConfigureAwait(false);
+                context,
+                (request, http: _http)).ConfigureAwait(false);
         }
         catch (BrokenCircuitException e)
         {
@@ -256,6 +267,10 @@ internal sealed class PlatformSession : IDisposable
         catch (TimeoutRejectedException e)
         {
             throw OutcomeUnknown(write!, $"the platform did not answer within {e.Timeout}", null, e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -286,7 +301,7 @@ internal sealed class PlatformSession : IDisposable
     {
         var check = write.Name is not null
             ? $"look the {write.Kind} up by name '{write.Name}' before sending it again"
-            : $"list the operations of {write.Kind} '{write.ResourceId}' before sending it again";
+            : $"read {write.Kind} '{write.ResourceId}' again before sending it again";
         var message = $"The outcome of the {write.Operation} is unknown: {why}. It may have been applied: {check}";
         return inner is null
             ? new PlatformOutcomeUnknownException(message) { Operation = write.Operation, ResourceKind = write.Kind, ResourceName = write.Name, ResourceId = write.ResourceId, StatusCode = status }

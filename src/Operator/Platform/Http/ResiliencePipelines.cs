@@ -1,36 +1,31 @@
 using System.Net;
-using System.Threading.RateLimiting;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.RateLimiting;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace CloudTemple.Operator.Platform.Simulated;
+namespace CloudTemple.Operator.Platform.Http;
 
 /// <summary>
 /// The resilience of one session (Polly 8). Both pipelines end in the same transport pipeline: one
-/// circuit breaker, one client-side rate limit (token bucket), and a timeout per attempt. Reads
+/// circuit breaker, the client-side rate limits of the request's route (<see cref="RequestRateLimits"/>;
+/// the route travels in the context under <see cref="RouteKey"/>), and a timeout per attempt. Reads
 /// retry 429, 5xx and timeouts with exponential backoff and jitter, honouring Retry-After, a bounded
 /// number of times. Writes retry only what the platform provably did not process: a 429 and a
 /// request the local rate limiter turned away; a 5xx or a timeout on a write is never retried.
 /// </summary>
 internal sealed class ResiliencePipelines : IDisposable
 {
-    private readonly TokenBucketRateLimiter _limiter;
+    /// <summary>The request's path, relative to the base address, in the resilience context.</summary>
+    public static readonly ResiliencePropertyKey<string> RouteKey = new("cloudtemple.route");
+
+    private readonly RequestRateLimits _limits;
 
     public ResiliencePipelines(PlatformOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = options.RequestsPerSecond,
-            TokensPerPeriod = options.RequestsPerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 10_000,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
+        _limits = new RequestRateLimits(options);
 
         var transport = new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
@@ -43,7 +38,10 @@ internal sealed class ResiliencePipelines : IDisposable
                     args.Outcome.Exception is HttpRequestException or TimeoutRejectedException
                     || (args.Outcome.Result is { } r && (int)r.StatusCode >= 500)),
             })
-            .AddRateLimiter(_limiter)
+            .AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                RateLimiter = args => _limits.AcquireAsync(args.Context.Properties.GetValue(RouteKey, string.Empty), args.Context.CancellationToken),
+            })
             .AddTimeout(options.AttemptTimeout)
             .Build();
 
@@ -57,7 +55,7 @@ internal sealed class ResiliencePipelines : IDisposable
     /// <summary>For POST, PUT and DELETE.</summary>
     public ResiliencePipeline<HttpResponseMessage> Writes { get; }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose() => _limits.Dispose();
 
     /// <summary>A transient outcome of a read: 429, 5xx, a transport error, a timeout, the local rate limit.</summary>
     internal static bool IsTransientRead(Outcome<HttpResponseMessage> outcome) =>

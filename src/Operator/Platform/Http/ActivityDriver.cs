@@ -1,9 +1,7 @@
-using System.Text.Json;
+namespace CloudTemple.Operator.Platform.Http;
 
-namespace CloudTemple.Operator.Platform.Simulated;
-
-/// <summary>Activities of the simulated platform (the real API's <c>/api/activity/v1/activities</c>).</summary>
-internal sealed class SimulatedActivityDriver(PlatformSession session) : IActivityDriver
+/// <summary>The activities of the console API (<c>/api/activity/v1/activities</c>), which the simulated platform reproduces.</summary>
+internal sealed class ActivityDriver(PlatformSession session) : IActivityDriver
 {
     public Task<ActivityState> GetActivityAsync(string activityId, CancellationToken cancellationToken = default) =>
         session.GetActivityAsync(activityId, cancellationToken);
@@ -37,15 +35,5 @@ internal sealed class SimulatedActivityDriver(PlatformSession session) : IActivi
             await Task.Delay(delay, options.Clock, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.PollMaxDelay.Ticks));
         }
-    }
-
-    public async Task<IReadOnlyList<ActivityRecord>> GetOperationsOnAsync(string resourceId, CancellationToken cancellationToken = default)
-    {
-        var activities = await session.GetAsync<List<JsonElement>>(
-            $"api/simulator/v1/resources/{Uri.EscapeDataString(resourceId)}/operations", cancellationToken).ConfigureAwait(false);
-        return [.. activities.Select(a => new ActivityRecord(
-            a.GetProperty("id").GetString() ?? string.Empty,
-            a.TryGetProperty("description", out var d) ? d.GetString() ?? string.Empty : string.Empty,
-            PlatformSession.StateOf(a)))];
     }
 }
