@@ -1,0 +1,193 @@
+using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Entities;
+using CloudTemple.Operator.Entities.Catalog;
+using CloudTemple.Operator.IntegrationTests.Harness;
+using CloudTemple.Operator.Runtime;
+using CloudTemple.Operator.Simulator.Model;
+using k8s;
+using k8s.Models;
+using Xunit.Abstractions;
+using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
+using Cpool = CloudTemple.Operator.Entities.Cpool;
+using Vlan = CloudTemple.Operator.Entities.Vlan;
+
+namespace CloudTemple.Operator.IntegrationTests.Controllers;
+
+/// <summary>
+/// The operator process with <c>--platform cloudtemple</c>: the console API driver, against the
+/// simulator's reproduction of the console API's public routes (the same routes, fields and units
+/// as the real one). It reads and adopts; for what the public API cannot do it says what to order,
+/// and sends nothing.
+/// </summary>
+public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputHelper output) : PlatformControllerTest(fixture, output)
+{
+    private const string ProdCluster = "cpool-acme-prod-par7s";
+
+    // Every token the simulator issues starts with this header ({"alg":"HS256","typ":"JWT"}, base64url).
+    private const string JwtHeader = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+
+    [Fact]
+    public async Task ObservedCpoolBlockVolumeAndVlan_BecomeReadyWithLiveFigures_AndNothingIsWritten()
+    {
+        var network = Platform.CreateVlan(AcmeTenant, new VlanRequest("front-par7s", [Zone.PAR7S], [ProdCluster], []));
+        Platform.Tick();
+        var datastore = Assert.Single(Platform.GetBlockVolumes(AcmeTenant), v => v.Name == "base-par7s-ds01");
+        var operationsBefore = OperationsOn(ProdCluster, datastore.Id, network.ResourceId);
+
+        await using var process = StartConsoleOperator();
+        await ApplyAsync($$"""
+            apiVersion: iaas.cloud-temple.com/v1alpha1
+            kind: Cpool
+            metadata: {name: prod}
+            spec: {managementPolicy: Observe, externalId: {{ProdCluster}}, availabilityZone: PAR7S, bladeType: standard, hosts: 3, memoryGiB: 768}
+            ---
+            apiVersion: iaas.cloud-temple.com/v1alpha1
+            kind: BlockVolume
+            metadata: {name: base-par7s-ds01}
+            spec: {managementPolicy: Observe, availabilityZone: PAR7S, storageClass: standard, sizeGiB: 4096}
+            ---
+            apiVersion: iaas.cloud-temple.com/v1alpha1
+            kind: Vlan
+            metadata: {name: front-par7s}
+            spec: {managementPolicy: Observe, availabilityZones: [PAR7S]}
+            """);
+
+        var cpool = await WaitReadyAsync<Cpool>("prod", process);
+        var volume = await WaitReadyAsync<BlockVolume>("base-par7s-ds01", process);
+        var vlan = await WaitReadyAsync<Vlan>("front-par7s", process);
+
+        // The host cluster's live figures: hosts, memory (bytes on the wire), VMs, ESXi build, use per host.
+        var cluster = Platform.GetCpool(ProdCluster)!;
+        var vmsOnCluster = Platform.GetVirtualMachines(AcmeTenant).Count(v => v.CpoolId == ProdCluster);
+        Assert.Equal(ProdCluster, cpool.Status!.ExternalId);
+        Assert.Equal((3, 768, vmsOnCluster), (cpool.Status.Hosts, cpool.Status.MemoryGiB, cpool.Status.VirtualMachines));
+        Assert.Equal(cluster.Hosts[0].EsxiBuild, cpool.Status.HypervisorBuild);
+        Assert.NotNull(cpool.Status.MemoryUsagePercent);
+        Assert.Contains(cpool.Status.Conditions, c => c.Type == CpoolReconciler.MemoryPressure && c.Message.Contains('%', StringComparison.Ordinal));
+        Assert.Contains("spec.bladeType", Condition(cpool, ConditionTypes.Ready).Message, StringComparison.Ordinal);
+
+        // The datastore's capacity and free space (bytes on the wire), and the B7 headroom from the VMs on it.
+        var disks = Platform.GetVirtualMachines(AcmeTenant).Where(v => v.DatastoreId == datastore.Id).Sum(v => v.DiskGiB);
+        Assert.Equal(datastore.Id, volume.Status!.ExternalId);
+        Assert.Equal((4096L, 4096L - disks), (volume.Status.CapacityGiB, volume.Status.FreeGiB));
+        Assert.Contains(volume.Status.Conditions, c => c.Type == BlockVolumeReconciler.Headroom);
+
+        // The network, tied to its zone through the hosts that carry it.
+        Assert.Equal(network.ResourceId, vlan.Status!.ExternalId);
+        Assert.Equal([Zone.PAR7S], vlan.Status.AvailabilityZones);
+        Assert.Null(vlan.Status.VlanId);
+
+        Assert.Equal(operationsBefore, OperationsOn(ProdCluster, datastore.Id, network.ResourceId));
+    }
+
+    [Fact]
+    public async Task AManageModeCpool_StallsManualOrderRequired_WithTheOrderInItsMessage_AndNothingIsSent()
+    {
+        var clustersBefore = Platform.GetCpools(AcmeTenant).Count;
+        await using var process = StartConsoleOperator();
+        await ApplyAsync("""
+            apiVersion: iaas.cloud-temple.com/v1alpha1
+            kind: Cpool
+            metadata: {name: analytics}
+            spec: {availabilityZone: TH3S, bladeType: perf1, hosts: 3}
+            """);
+
+        var cpool = await WaitForAsync<Cpool>("analytics",
+            c => c?.Status?.Conditions.Any(x => x.Type == ConditionTypes.Stalled && x.Status == ConditionStatus.True && x.Reason == PlatformReconciler<Cpool, Platform.CpoolObservation>.ManualOrderRequired) == true,
+            "Stalled with reason ManualOrderRequired");
+
+        var message = Condition(cpool!, ConditionTypes.Stalled).Message;
+        Output(message);
+        Assert.Contains("order a Cpool 'analytics'", message, StringComparison.Ordinal);
+        Assert.Contains("TH3S (FR1-AZ06)", message, StringComparison.Ordinal);
+        Assert.Contains($"3 × {PlatformCatalog.Blade(BladeType.Perf1).Sku} (host)", message, StringComparison.Ordinal);
+        Assert.Contains("spec.externalId", message, StringComparison.Ordinal);
+        Assert.Equal(ConditionStatus.False, Condition(cpool!, ConditionTypes.Ready).Status);
+        Assert.Null(cpool!.Status!.ExternalId);
+        Assert.Equal(clustersBefore, Platform.GetCpools(AcmeTenant).Count);
+
+        // Nothing was created, so the deletion needs no platform call and does not wait.
+        (await Kubectl.RunAsync("delete", "cpool", "analytics", "-n", Namespace, "--wait=true", "--timeout=60s")).EnsureSuccess();
+        Assert.Null(await GetAsync<Cpool>("analytics"));
+    }
+
+    [Fact]
+    public async Task CredentialsAndTokens_NeverAppearInLogsEventsOrStatus()
+    {
+        const string refusedSecret = "wrong-secret-that-must-not-leak";
+        await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "refused-credentials" },
+            StringData = new Dictionary<string, string> { ["id"] = "pat-acme-prod", ["secret"] = refusedSecret },
+        }, Namespace);
+
+        // The most verbose logging the operator has, HTTP client included.
+        await using var process = StartConsoleOperator(new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Trace" });
+        await ApplyAsync($$"""
+            apiVersion: iaas.cloud-temple.com/v1alpha1
+            kind: Cpool
+            metadata: {name: prod}
+            spec: {managementPolicy: Observe, externalId: {{ProdCluster}}, availabilityZone: PAR7S, bladeType: standard, hosts: 3, memoryGiB: 768}
+            ---
+            apiVersion: iaas.cloud-temple.com/v1alpha1
+            kind: Cpool
+            metadata: {name: refused}
+            spec: {managementPolicy: Observe, externalId: {{ProdCluster}}, availabilityZone: PAR7S, bladeType: standard, hosts: 3, credentialsSecretRef: {name: refused-credentials} }
+            ---
+            apiVersion: iaas.cloud-temple.com/v1alpha1
+            kind: Cpool
+            metadata: {name: to-order}
+            spec: {availabilityZone: PAR7S, bladeType: eco, hosts: 2}
+            """);
+
+        await WaitReadyAsync<Cpool>("prod", process);
+        await WaitForAsync<Cpool>("refused", c => c?.Status?.Conditions.Any(x => x.Type == ConditionTypes.Stalled && x.Reason == "CredentialsRefused") == true, "Stalled CredentialsRefused");
+        await WaitForAsync<Cpool>("to-order", c => c?.Status?.Conditions.Any(x => x.Type == ConditionTypes.Stalled && x.Status == ConditionStatus.True) == true, "Stalled");
+        await Eventually.UntilAsync(
+            async () => (await Client.EventsV1.ListNamespacedEventAsync(Namespace)).Items.Select(e => e.Reason).ToList(),
+            reasons => reasons.Contains(PlatformReconciler<Cpool, Platform.CpoolObservation>.ManualOrderRequired),
+            TimeSpan.FromSeconds(30),
+            "the ManualOrderRequired event");
+
+        var status = (await Kubectl.RunAsync("get", "cloudtemple", "-n", Namespace, "-o", "yaml")).EnsureSuccess().StandardOutput;
+        var events = (await Kubectl.RunAsync("get", "events.events.k8s.io", "-n", Namespace, "-o", "yaml")).EnsureSuccess().StandardOutput;
+        await process.StopAsync();
+        var logs = process.Logs;
+        Assert.Contains("refused", logs, StringComparison.Ordinal);
+        foreach (var (where, text) in new[] { ("logs", logs), ("events", events), ("status", status) })
+        {
+            Assert.False(text.Contains("sandbox-acme-prod-secret", StringComparison.Ordinal), $"The credentials secret appears in the {where}.");
+            Assert.False(text.Contains(refusedSecret, StringComparison.Ordinal), $"The refused secret appears in the {where}.");
+            Assert.False(text.Contains(JwtHeader, StringComparison.Ordinal), $"An access token appears in the {where}.");
+            Assert.False(text.Contains("Bearer ", StringComparison.Ordinal), $"An Authorization header appears in the {where}.");
+        }
+    }
+
+    private OperatorProcess StartConsoleOperator(IReadOnlyDictionary<string, string>? environment = null) =>
+        OperatorProcess.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, Client,
+            ["--platform", "cloudtemple", "--platform-url", Simulator.Address.ToString()], environment);
+
+    private async Task ApplyAsync(string yaml) =>
+        (await Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"], yaml)).EnsureSuccess();
+
+    private async Task<T> WaitReadyAsync<T>(string name, OperatorProcess process)
+        where T : class, ICustomResource
+    {
+        try
+        {
+            return (await WaitForAsync<T>(name, e => IsReadyAt(e, 1), "Ready at generation 1"))!;
+        }
+        catch (TimeoutException)
+        {
+            var seen = await GetAsync<T>(name);
+            Output(string.Join('\n', seen?.CommonStatus.Conditions.Select(c => $"{c.Type}={c.Status} {c.Reason}: {c.Message}") ?? []));
+            Output(process.Logs);
+            throw;
+        }
+    }
+
+    private static Condition Condition(ICustomResource entity, string type) =>
+        entity.CommonStatus.Conditions.Single(c => c.Type == type);
+
+    private int OperationsOn(params string[] ids) => ids.Sum(id => Platform.GetOperationsOn(id).Count);
+}
