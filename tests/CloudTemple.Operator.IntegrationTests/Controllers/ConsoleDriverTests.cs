@@ -7,6 +7,9 @@ using CloudTemple.Operator.Simulator.Model;
 using k8s;
 using k8s.Models;
 using Xunit.Abstractions;
+using BackupContact = CloudTemple.Operator.Simulator.Model.BackupContact;
+using BackupPolicy = CloudTemple.Operator.Entities.BackupPolicy;
+using BackupRetention = CloudTemple.Operator.Simulator.Model.BackupRetention;
 using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
 using Cpool = CloudTemple.Operator.Entities.Cpool;
 using Vlan = CloudTemple.Operator.Entities.Vlan;
@@ -109,6 +112,44 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
         // Nothing was created, so the deletion needs no platform call and does not wait.
         (await Kubectl.RunAsync("delete", "cpool", "analytics", "-n", Namespace, "--wait=true", "--timeout=60s")).EnsureSuccess();
         Assert.Null(await GetAsync<Cpool>("analytics"));
+    }
+
+    [Fact]
+    public async Task AnAdoptedSlaPolicy_IsAssignedToItsVms_AfterTheInventoryJob_WithOneNonEmptyAssignmentEach()
+    {
+        var policy = Platform.RequestBackupPolicy(new BackupPolicyRequest(
+            "Acme Assurances", "acme-prod", "gold", new BackupContact("Camille Martin", "camille.martin@acme.example", "+33 1 23 45 67 89"), new BackupRetention(30)));
+        Platform.Tick();
+        var web01 = Platform.GetVirtualMachine(AcmeTenant, "web-01")!;
+        var inventoryJob = SimulatedPlatform.InventoryJobId(AcmeTenant);
+        Assert.False(Platform.IsInventoried(web01.Id));
+
+        await using var process = StartConsoleOperator();
+        await ApplyAsync($$"""
+            apiVersion: iaas.cloud-temple.com/v1alpha1
+            kind: BackupPolicy
+            metadata: {name: gold}
+            spec:
+              externalId: {{policy.ResourceId}}
+              organization: Acme Assurances
+              tenant: acme-prod
+              contact: {name: Camille Martin, email: camille.martin@acme.example, phone: "+33 1 23 45 67 89"}
+              retention: {days: 30}
+              virtualMachines: [{name: web-01}]
+            """);
+
+        var adopted = await WaitReadyAsync<BackupPolicy>("gold", process);
+
+        Assert.Equal(policy.ResourceId, adopted.Status!.ExternalId);
+        var vm = Assert.Single(adopted.Status.VirtualMachines);
+        Assert.Equal(("web-01", "Assigned"), (vm.Name, vm.State));
+        Assert.Equal(ConditionStatus.True, Condition(adopted, BackupPolicyReconciler.Assigned).Status);
+
+        // The inventory job ran first, then exactly one assignment reached the VM, and none was empty.
+        var job = Assert.Single(Platform.GetOperationsOn(inventoryJob));
+        var assignment = Assert.Single(Platform.GetOperationsOn(web01.Id));
+        Assert.True(job.StopDate <= assignment.StartDate, "The assignment started before the inventory job ended.");
+        Assert.Contains(Platform.GetBackupPolicy(policy.ResourceId)!.Assignments, a => a.VirtualMachine == "web-01");
     }
 
     [Fact]
