@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace CloudTemple.Operator.Platform.CloudTemple;
 
 // The JSON answers of the console API, with the field names that public sources document
@@ -13,7 +11,7 @@ internal sealed record NamedView(string Id, string? Name);
 internal sealed record IdView(string Id);
 
 /// <summary>The figures of a host cluster (bytes for memory and storage).</summary>
-internal sealed record HostClusterMetrics(long TotalMemory, long MemoryUsed, long TotalStorage = 0, long StorageUsed = 0);
+internal sealed record HostClusterMetrics(long TotalMemory, long MemoryUsed);
 
 /// <summary>A host cluster (<c>/api/compute/v1/vcenters/host_clusters/{id}</c>): what a Cpool is on the platform.</summary>
 internal sealed record HostClusterView(
@@ -84,11 +82,4 @@ internal static class Bytes
 
     /// <summary>Bytes as whole GiB (rounded down).</summary>
     public static long ToGiB(long bytes) => bytes / PerGiB;
-}
-
-/// <summary>Reads an element that may be absent from an undocumented answer.</summary>
-internal static class Json
-{
-    public static string? String(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

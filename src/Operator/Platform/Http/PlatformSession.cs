@@ -64,13 +64,6 @@ internal sealed class PlatformSession : IDisposable
     /// <summary>How many token exchanges the session made.</summary>
     public int TokenExchanges => _tokens.Exchanges;
 
-    /// <summary>The tenant the credentials are bound to (the token's <c>scope.id</c> claim); exchanges a token if none is cached.</summary>
-    public async Task<string?> TenantIdAsync(CancellationToken cancellationToken)
-    {
-        await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
-        return _tokens.TenantId;
-    }
-
     /// <summary>The Retry-After of an answer (delta or date), or null.</summary>
     public static TimeSpan? RetryAfterOf(HttpResponseMessage? response) =>
         response?.Headers.RetryAfter is { } retry

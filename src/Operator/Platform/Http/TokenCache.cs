@@ -22,9 +22,6 @@ internal sealed class TokenCache(PlatformOptions options, Func<CancellationToken
     /// <summary>How many exchanges this cache made (observability and tests).</summary>
     public int Exchanges { get; private set; }
 
-    /// <summary>The tenant of the last token (its <c>scope.id</c> claim), once one was exchanged.</summary>
-    public string? TenantId => _cached?.TenantId;
-
     /// <summary>A token valid for a while yet: the cached one, or a new one.</summary>
     public async Task<string> GetAsync(CancellationToken cancellationToken)
     {
@@ -56,7 +53,7 @@ internal sealed class TokenCache(PlatformOptions options, Func<CancellationToken
             var now = options.Clock.GetUtcNow();
             var lifetime = expires - now;
             var margin = lifetime > options.TokenRefreshMargin * 2 ? options.TokenRefreshMargin : lifetime / 2;
-            _cached = new Cached(token, expires - margin, TenantOf(token));
+            _cached = new Cached(token, expires - margin);
             return token;
         }
         finally
@@ -67,7 +64,7 @@ internal sealed class TokenCache(PlatformOptions options, Func<CancellationToken
 
     public void Dispose() => _lock.Dispose();
 
-    private sealed record Cached(string Token, DateTimeOffset RefreshAt, string? TenantId);
+    private sealed record Cached(string Token, DateTimeOffset RefreshAt);
 
     private async Task<(string Token, DateTimeOffset Expires)> ExchangeAsync(CancellationToken cancellationToken)
     {
@@ -103,24 +100,12 @@ internal sealed class TokenCache(PlatformOptions options, Func<CancellationToken
     }
 
     /// <summary>The <c>exp</c> claim of a JWT, or null when it cannot be read.</summary>
-    internal static DateTimeOffset? ExpiryOf(string jwt) =>
-        ReadClaims(jwt, claims => claims.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : (DateTimeOffset?)null);
-
-    /// <summary>The <c>scope.id</c> claim of a JWT (the tenant), or null when it cannot be read.</summary>
-    internal static string? TenantOf(string jwt) =>
-        ReadClaims(jwt, claims => claims.TryGetProperty("scope", out var scope) && scope.ValueKind == JsonValueKind.Object
-            && scope.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
-                ? id.GetString()
-                : null);
-
-    private static T? ReadClaims<T>(string jwt, Func<JsonElement, T?> read)
+    internal static DateTimeOffset? ExpiryOf(string jwt)
     {
         var parts = jwt.Split('.');
         if (parts.Length != 3)
         {
-            return default;
+            return null;
         }
 
         try
@@ -128,11 +113,13 @@ internal sealed class TokenCache(PlatformOptions options, Func<CancellationToken
             var payload = parts[1].Replace('-', '+').Replace('_', '/');
             payload = payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '=');
             using var claims = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(payload)));
-            return read(claims.RootElement);
+            return claims.RootElement.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null;
         }
         catch (Exception e) when (e is FormatException or JsonException)
         {
-            return default;
+            return null;
         }
     }
 }
