@@ -26,6 +26,11 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
 {
     private const string ProdCluster = "cpool-acme-prod-par7s";
 
+    // The tenant's cluster ordered in the console before the operator, observed.
+    private const string ObservedProdCpool =
+        "apiVersion: iaas.cloud-temple.com/v1alpha1\nkind: Cpool\nmetadata: {name: prod}\n"
+        + "spec: {managementPolicy: Observe, externalId: " + ProdCluster + ", availabilityZone: PAR7S, bladeType: standard, hosts: 3, memoryGiB: 768}\n---\n";
+
     // Every token the simulator issues starts with this header ({"alg":"HS256","typ":"JWT"}, base64url).
     private const string JwtHeader = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
@@ -38,12 +43,7 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
         var operationsBefore = OperationsOn(ProdCluster, datastore.Id, network.ResourceId);
 
         await using var process = StartConsoleOperator();
-        await ApplyAsync($$"""
-            apiVersion: iaas.cloud-temple.com/v1alpha1
-            kind: Cpool
-            metadata: {name: prod}
-            spec: {managementPolicy: Observe, externalId: {{ProdCluster}}, availabilityZone: PAR7S, bladeType: standard, hosts: 3, memoryGiB: 768}
-            ---
+        await ApplyAsync(ObservedProdCpool + $$"""
             apiVersion: iaas.cloud-temple.com/v1alpha1
             kind: BlockVolume
             metadata: {name: base-par7s-ds01}
@@ -164,12 +164,7 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
 
         // The most verbose logging the operator has, HTTP client included.
         await using var process = StartConsoleOperator(new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Trace" });
-        await ApplyAsync($$"""
-            apiVersion: iaas.cloud-temple.com/v1alpha1
-            kind: Cpool
-            metadata: {name: prod}
-            spec: {managementPolicy: Observe, externalId: {{ProdCluster}}, availabilityZone: PAR7S, bladeType: standard, hosts: 3, memoryGiB: 768}
-            ---
+        await ApplyAsync(ObservedProdCpool + $$"""
             apiVersion: iaas.cloud-temple.com/v1alpha1
             kind: Cpool
             metadata: {name: refused}
