@@ -115,6 +115,37 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
     }
 
     [Fact]
+    public async Task AnAdoptedCpool_AskedForAnotherHost_OrDeleted_SaysWhatToOrder_AndLeavesTheClusterAlone()
+    {
+        var operationsBefore = OperationsOn(ProdCluster);
+        await using var process = StartConsoleOperator();
+        await ApplyAsync(AdoptedProdCpool(hosts: 3));
+        var adopted = await WaitReadyAsync<Cpool>("prod", process);
+        Assert.Contains("not checked", Condition(adopted, ConditionTypes.Ready).Message, StringComparison.Ordinal);
+
+        await ApplyAsync(AdoptedProdCpool(hosts: 4));
+        var resized = await WaitForAsync<Cpool>("prod",
+            c => c?.Status?.Conditions.Any(x => x.Type == ConditionTypes.Stalled && x.Status == ConditionStatus.True && x.ObservedGeneration == 2) == true,
+            "Stalled at generation 2");
+        var order = Condition(resized!, ConditionTypes.Stalled);
+        Assert.Equal(PlatformReconciler<Cpool, Platform.CpoolObservation>.ManualOrderRequired, order.Reason);
+        Assert.Contains("hosts 3 → 4", order.Message, StringComparison.Ordinal);
+        Assert.Contains($"1 × {PlatformCatalog.Blade(BladeType.Standard).Sku} (host)", order.Message, StringComparison.Ordinal);
+
+        // The console API cannot delete a host cluster: the finalizer waits and says why, until told to orphan it.
+        (await Kubectl.RunAsync("delete", "cpool", "prod", "-n", Namespace, "--wait=false")).EnsureSuccess();
+        await WaitForAsync<Cpool>("prod",
+            c => c?.Status?.Conditions.Any(x => x.Reason == PlatformReconciler<Cpool, Platform.CpoolObservation>.ManualOrderRequired
+                && x.Message.Contains("deletion of host cluster", StringComparison.Ordinal) && x.Message.Contains("Orphan", StringComparison.Ordinal)) == true,
+            "the deletion to wait for a manual order");
+        (await Kubectl.RunAsync("patch", "cpool", "prod", "-n", Namespace, "--type=merge", "-p", "{\"spec\":{\"deletionPolicy\":\"Orphan\"}}")).EnsureSuccess();
+        await WaitForAsync<Cpool>("prod", c => c is null, "the object to be gone");
+
+        Assert.Equal(3, Platform.GetCpool(ProdCluster)!.Hosts.Count);
+        Assert.Equal(operationsBefore, OperationsOn(ProdCluster));
+    }
+
+    [Fact]
     public async Task AnAdoptedSlaPolicy_IsAssignedToItsVms_AfterTheInventoryJob_WithOneNonEmptyAssignmentEach()
     {
         var policy = Platform.RequestBackupPolicy(new BackupPolicyRequest(
@@ -198,6 +229,10 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
             Assert.False(text.Contains("Bearer ", StringComparison.Ordinal), $"An Authorization header appears in the {where}.");
         }
     }
+
+    private static string AdoptedProdCpool(int hosts) =>
+        "apiVersion: iaas.cloud-temple.com/v1alpha1\nkind: Cpool\nmetadata: {name: prod}\n"
+        + $"spec: {{externalId: {ProdCluster}, availabilityZone: PAR7S, bladeType: standard, hosts: {hosts}, memoryGiB: 768}}\n";
 
     private OperatorProcess StartConsoleOperator(IReadOnlyDictionary<string, string>? environment = null) =>
         OperatorProcess.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, Client,
