@@ -152,6 +152,55 @@ public sealed class TokenContractTests
     }
 
     [Fact]
+    public async Task ATokenGivenAsAJsonString_IsUnquotedBeforeUse()
+    {
+        await using var console = await FakeConsole.StartAsync();
+        var jwt = console.IssueToken();
+        console.OnPost(FakeConsole.TokenRoute).Answers(new Reply(200, $"\"{jwt}\""));
+        console.OnGet(HostClusters).Answers(Reply.Json(Array.Empty<object>()));
+        var platform = console.Connect();
+
+        await platform.Compute.FindCpoolByNameAsync("absent");
+
+        Assert.Equal(jwt, Assert.Single(console.RequestsTo(HttpMethod.Get, HostClusters)).Bearer);
+    }
+
+    [Fact]
+    public async Task A429OnTheTokenExchange_IsRetriedNoSoonerThanItsRetryAfter()
+    {
+        await using var console = await FakeConsole.StartAsync();
+        var jwt = console.IssueToken();
+        console.OnPost(FakeConsole.TokenRoute).Answers(Reply.TooManyRequests(retryAfterSeconds: 1), new Reply(200, jwt, "text/plain"));
+        console.OnGet(HostClusters).Answers(Reply.Json(Array.Empty<object>()));
+        var platform = console.Connect();
+
+        await platform.Compute.FindCpoolByNameAsync("absent");
+
+        var exchanges = console.TokenExchanges;
+        Assert.Equal([429, 200], exchanges.Select(r => r.Status));
+        Assert.True(exchanges[1].ArrivedAt - exchanges[0].ArrivedAt >= Timing.OneSecond, $"Exchanged again after {exchanges[1].ArrivedAt - exchanges[0].ArrivedAt}.");
+        Assert.Equal(jwt, Assert.Single(console.RequestsTo(HttpMethod.Get, HostClusters)).Bearer);
+    }
+
+    [Fact]
+    public async Task A401OnAWrite_ReauthenticatesOnce_AndTheWriteIsProcessedOnce()
+    {
+        await using var console = await FakeConsole.StartAsync();
+        console.OnPost(SlaAssignment).Answers(
+            Reply.Json(new { error = new { status = "401 Unauthorized", message = "Token revoked" } }, 401),
+            Reply.Accepted("act-after-401"));
+        var platform = console.Connect();
+
+        var operation = await platform.Backup.AssignSlaPoliciesAsync(["vm-1"], ["sla-daily"]);
+
+        Assert.Equal("act-after-401", operation.ActivityId);
+        var writes = console.RequestsTo(HttpMethod.Post, SlaAssignment);
+        Assert.Equal([401, 201], writes.Select(w => w.Status));
+        Assert.Equal(console.IssuedTokens, writes.Select(w => w.Bearer));
+        Assert.Equal(2, console.TokenExchanges.Count);
+    }
+
+    [Fact]
     public async Task RefusedCredentials_SurfaceAsAuthenticationFailure_AndNothingElseIsSent()
     {
         await using var console = await FakeConsole.StartAsync();
