@@ -1,3 +1,8 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace CloudTemple.Operator.Platform.CloudTemple;
 
 // The JSON answers of the console API, with the field names that public sources document
@@ -26,8 +31,8 @@ internal sealed record HostClusterView(
 /// <summary>The memory of a host, bytes.</summary>
 internal sealed record HostMemoryView(long MemorySize, long MemoryUsage);
 
-/// <summary>The hypervisor of a host.</summary>
-internal sealed record HostEsxView(string? Version, string? Build);
+/// <summary>The hypervisor of a host. The API gives the build as a number (the official Terraform provider reads an int).</summary>
+internal sealed record HostEsxView(string? Version, [property: JsonConverter(typeof(NumberAsStringConverter))] string? Build);
 
 /// <summary>The figures of a host.</summary>
 internal sealed record HostMetricsView(HostMemoryView? Memory, HostEsxView? Esx);
@@ -41,7 +46,7 @@ internal sealed record DatastoreView(
     string Name,
     long MaxCapacity,
     long FreeCapacity,
-    bool Accessible,
+    [property: JsonConverter(typeof(NumberAsBooleanConverter))] bool Accessible,
     bool MaintenanceMode = false,
     int VirtualMachinesNumber = 0,
     IReadOnlyList<string>? HostsNames = null);
@@ -82,4 +87,38 @@ internal static class Bytes
 
     /// <summary>Bytes as whole GiB (rounded down).</summary>
     public static long ToGiB(long bytes) => bytes / PerGiB;
+}
+/// <summary>Reads a number (e.g. an ESXi build) as its text; a string is read as it is.</summary>
+internal sealed class NumberAsStringConverter : JsonConverter<string?>
+{
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+    {
+        JsonTokenType.Number => Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan),
+        JsonTokenType.String => reader.GetString(),
+        _ => throw new JsonException($"Expected a number or a string, not {reader.TokenType}"),
+    };
+
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(value);
+    }
+}
+
+/// <summary>Reads a flag the API gives as a number (0 or 1, e.g. a datastore's <c>accessible</c>); true and false are read as they are.</summary>
+internal sealed class NumberAsBooleanConverter : JsonConverter<bool>
+{
+    public override bool Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        JsonTokenType.Number => reader.GetDouble() != 0,
+        _ => throw new JsonException($"Expected a boolean or a number, not {reader.TokenType}"),
+    };
+
+    public override void Write(Utf8JsonWriter writer, bool value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteBooleanValue(value);
+    }
 }

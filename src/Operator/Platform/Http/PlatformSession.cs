@@ -155,7 +155,8 @@ internal sealed class PlatformSession : IDisposable
             switch (property.Name)
             {
                 case "running":
-                    var progress = value.TryGetProperty("progression", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32() : 0;
+                    // A number, not always whole (the official Terraform provider reads a float64): the whole percent reached.
+                    var progress = value.TryGetProperty("progression", out var p) && p.ValueKind == JsonValueKind.Number ? (int)Math.Clamp(Math.Floor(p.GetDouble()), 0, 100) : 0;
                     return new ActivityRunning(progress, Property(value, "status"));
                 case "completed":
                     return new ActivityCompleted(Property(value, "result"));
