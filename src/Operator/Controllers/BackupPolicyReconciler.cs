@@ -202,7 +202,7 @@ public sealed class BackupPolicyReconciler(IPlatformConnections connections, Cre
     // K1, X2: one zone for the whole policy, none of its VMs' zones; null (the platform's choice per VM) when they span every zone.
     private static Zone? BackupZone(IEnumerable<BackupVirtualMachine> wanted, IReadOnlyList<VirtualMachineObservation> inventory)
     {
-        var vmZones = inventory.Where(i => wanted.Any(w => w.Name == i.Name)).Select(i => i.Zone).ToHashSet();
+        var vmZones = inventory.Where(i => wanted.Any(w => w.Name == i.Name)).Select(i => i.Zone).OfType<Zone>().ToHashSet();
         return PlatformCatalog.Zones.Where(z => !vmZones.Contains(z)).Select(z => (Zone?)z).FirstOrDefault();
     }
 

@@ -104,7 +104,7 @@ public sealed record CpoolObservation(
 /// <param name="Name">Its name.</param>
 /// <param name="CpoolId">The Cpool it runs on.</param>
 /// <param name="DatastoreId">The block volume its disks are on.</param>
-/// <param name="Zone">Its zone.</param>
+/// <param name="Zone">Its zone; null when the platform does not place it.</param>
 /// <param name="PoweredOn">Whether it runs.</param>
 /// <param name="MemoryGiB">Its memory.</param>
 /// <param name="Disks">Its disks' names.</param>
@@ -115,7 +115,7 @@ public sealed record VirtualMachineObservation(
     string Name,
     string CpoolId,
     string DatastoreId,
-    Zone Zone,
+    Zone? Zone,
     bool PoweredOn,
     int MemoryGiB,
     IReadOnlyList<string> Disks,

@@ -14,6 +14,7 @@ internal sealed class ConsoleComputeDriver(PlatformSession session) : IComputeDr
     private const string Clusters = "api/compute/v1/vcenters/host_clusters";
     private const string Hosts = "api/compute/v1/vcenters/hosts";
     private const string VirtualMachines = "api/compute/v1/vcenters/virtual_machines";
+    private const string Datastores = "api/compute/v1/vcenters/datastores";
 
     public Task<PlatformOperation> CreateCpoolAsync(CpoolSpecification specification, CancellationToken cancellationToken = default)
     {
@@ -52,12 +53,22 @@ internal sealed class ConsoleComputeDriver(PlatformSession session) : IComputeDr
     public async Task<IReadOnlyList<VirtualMachineObservation>> GetVirtualMachinesAsync(CancellationToken cancellationToken = default)
     {
         var vms = await session.GetAsync<List<ConsoleVirtualMachineView>>(VirtualMachines, cancellationToken).ConfigureAwait(false);
+
+        // A VM that names only its virtual datacenter and datastore by name is placed through the clusters and datastores.
+        var clusters = vms.Any(v => v.Datacenter is null && v.VirtualDatacenterId is not null)
+            ? await session.GetAsync<List<HostClusterView>>(Clusters, cancellationToken).ConfigureAwait(false)
+            : [];
+        var datastores = vms.Any(v => v.DatastoreId is null && v.DatastoreName is not null)
+            ? await session.GetAsync<List<DatastoreView>>(Datastores, cancellationToken).ConfigureAwait(false)
+            : [];
+        NamedView? DatacenterOf(ConsoleVirtualMachineView v) =>
+            v.Datacenter ?? clusters.Select(c => c.Datacenter).FirstOrDefault(d => d is not null && d.Id == v.VirtualDatacenterId);
         return [.. vms.Select(v => new VirtualMachineObservation(
             v.Id,
             v.Name,
             v.HostClusterId ?? string.Empty,
-            v.DatastoreId ?? string.Empty,
-            ConsoleTopology.ZoneOf(v.Datacenter, $"VM '{v.Name}'"),
+            v.DatastoreId ?? datastores.FirstOrDefault(d => d.Name == v.DatastoreName)?.Id ?? string.Empty,
+            ConsoleTopology.TryZoneOf(DatacenterOf(v)),
             IsPoweredOn(v.PowerState),
             (int)Bytes.ToGiB(v.Memory),
             [],

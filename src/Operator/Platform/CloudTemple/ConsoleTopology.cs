@@ -46,7 +46,12 @@ internal sealed class ConsoleTopology(IReadOnlyList<HostClusterView> clusters, I
     /// The zone of a virtual datacenter, from its name (<c>DC-PAR7S</c>, <c>DC-TH3S</c>, <c>DC-AZ07</c>
     /// or <c>DC-DATA4</c>) or id (<c>FR1-AZ05</c>…). A datacenter the driver cannot place is an error that names it.
     /// </summary>
-    public static Zone ZoneOf(NamedView? datacenter, string owner)
+    public static Zone ZoneOf(NamedView? datacenter, string owner) =>
+        TryZoneOf(datacenter) ?? throw new PlatformException(
+            $"The console API places {owner} in datacenter '{datacenter?.Name ?? datacenter?.Id ?? "(none)"}', which names no availability zone the operator knows ({string.Join(", ", PlatformCatalog.Zones)})");
+
+    /// <summary>The zone of a virtual datacenter, or null when its name and id name none.</summary>
+    public static Zone? TryZoneOf(NamedView? datacenter)
     {
         foreach (var text in new[] { datacenter?.Name, datacenter?.Id })
         {
@@ -66,7 +71,6 @@ internal sealed class ConsoleTopology(IReadOnlyList<HostClusterView> clusters, I
             }
         }
 
-        throw new PlatformException(
-            $"The console API places {owner} in datacenter '{datacenter?.Name ?? datacenter?.Id ?? "(none)"}', which names no availability zone the operator knows ({string.Join(", ", PlatformCatalog.Zones)})");
+        return null;
     }
 }

@@ -54,7 +54,11 @@ internal sealed record DatastoreView(
 /// <summary>A network (<c>/api/compute/v1/vcenters/networks/{id}</c>): what a Vlan is on the platform. No 802.1Q id is exposed.</summary>
 internal sealed record NetworkView(string Id, string Name, int VirtualMachinesNumber, IReadOnlyList<string>? HostNames);
 
-/// <summary>A VM (<c>/api/compute/v1/vcenters/virtual_machines</c>); memory in bytes.</summary>
+/// <summary>
+/// A VM (<c>/api/compute/v1/vcenters/virtual_machines</c>); memory in bytes. Its placement comes
+/// either as ids and a datacenter object or, as the provider's own client reads it, as
+/// <c>virtualDatacenterId</c> and <c>datastoreName</c>: both are read.
+/// </summary>
 internal sealed record ConsoleVirtualMachineView(
     string Id,
     string Name,
@@ -62,7 +66,9 @@ internal sealed record ConsoleVirtualMachineView(
     long Memory,
     string? HostClusterId,
     string? DatastoreId,
+    string? DatastoreName,
     NamedView? Datacenter,
+    string? VirtualDatacenterId,
     bool Snapshoted);
 
 /// <summary>The retention of a sub-policy, in days.</summary>

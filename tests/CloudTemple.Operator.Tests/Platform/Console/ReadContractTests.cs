@@ -190,4 +190,24 @@ public sealed class ReadContractTests
         Assert.Equal(Zone.AZ07, cpool.Zone);
         Assert.Equal(768, cpool.MemoryGiB);
     }
+
+    [Fact]
+    public async Task AVmGivenByVirtualDatacenterIdAndDatastoreName_IsPlacedThroughTheClustersAndDatastores()
+    {
+        await using var console = await FakeConsole.StartAsync();
+        console.OnGet(VirtualMachines).Answers(Reply.Json(new[]
+        {
+            new { id = "vm-7", name = "batch-07", powerState = "running", memory = 32 * GiB, virtualDatacenterId = "vdc-th3s", datastoreName = "ds-th3s-01", snapshoted = false },
+        }));
+        console.OnGet(HostClusters).Answers(Reply.Json(new[]
+        {
+            new { id = "hc-th3s", name = "clu-th3s", moref = "domain-c9", hosts = Array.Empty<object>(), virtualMachinesNumber = 1, datacenter = new { id = "vdc-th3s", name = "DC-TH3S" } },
+        }));
+        console.OnGet(Datastores).Answers(Reply.Json(new[] { Datastore("ds-31", "ds-th3s-01", 2 * TiB, TiB, []) }));
+        var platform = console.Connect();
+
+        var vm = Assert.Single(await platform.Compute.GetVirtualMachinesAsync());
+
+        Assert.Equal((Zone.TH3S, "ds-31", 32, true), (vm.Zone, vm.DatastoreId, vm.MemoryGiB, vm.PoweredOn));
+    }
 }
