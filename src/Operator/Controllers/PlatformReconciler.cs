@@ -8,8 +8,15 @@ namespace CloudTemple.Operator.Controllers;
 /// <summary>Polling and timing of the platform reconcilers.</summary>
 public sealed record ReconcilerOptions
 {
-    /// <summary>How soon an operation in flight is looked at again.</summary>
+    /// <summary>How soon an operation in flight is looked at again, at most (see <see cref="FirstPollInterval"/>).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How soon an operation just accepted is looked at first; each further look waits twice as
+    /// long, up to <see cref="PollInterval"/>: short operations are seen done at once, long ones
+    /// cost no more polls than before.
+    /// </summary>
+    public TimeSpan FirstPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
     /// How soon an object waiting for its references looks again by itself; it is woken at once
@@ -35,6 +42,9 @@ public abstract class PlatformReconciler<T, TObservation>(
     where TObservation : class
 {
     private const string Creating = "Creating";
+
+    // Looks so far at each activity in flight, for the backoff of NextPoll; forgotten once it ends.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _polls = new();
 
     /// <summary>The options in force.</summary>
     protected ReconcilerOptions Options { get; } = options ?? new ReconcilerOptions();
@@ -86,7 +96,12 @@ public abstract class PlatformReconciler<T, TObservation>(
         var status = context.Entity.CommonStatus;
         if (status.ActivityId is { } activity && !await FinishedAsync(platform, activity, cancellationToken).ConfigureAwait(false))
         {
-            return FinalizeResult.Wait("Deleting", $"Waiting for platform activity {activity} before the {Noun} is gone.", Options.PollInterval);
+            return FinalizeResult.Wait("Deleting", $"Waiting for platform activity {activity} before the {Noun} is gone.", NextPoll(activity));
+        }
+
+        if (status.ActivityId is { } finished)
+        {
+            _polls.TryRemove(finished, out _);
         }
 
         status.ActivityId = null;
@@ -110,6 +125,7 @@ public abstract class PlatformReconciler<T, TObservation>(
             status.ActivityId = operation.ActivityId;
             await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
             context.Events.Publish(warning: false, "Deleting", $"Delete{GetType().Name.Replace("Reconciler", string.Empty, StringComparison.Ordinal)}", $"Deleting {Noun} {id} (platform activity {operation.ActivityId}).");
+            return FinalizeResult.Wait("Deleting", $"Deleting the {Noun} on the platform.", NextPoll(operation.ActivityId));
         }
         catch (PlatformOutcomeUnknownException)
         {
@@ -171,6 +187,11 @@ public abstract class PlatformReconciler<T, TObservation>(
         if (status.ActivityId is { } activity)
         {
             var state = await platform.Activities.GetActivityAsync(activity, cancellationToken).ConfigureAwait(false);
+            if (state.IsTerminal)
+            {
+                _polls.TryRemove(activity, out _);
+            }
+
             switch (state)
             {
                 case ActivityCompleted completed:
@@ -190,7 +211,7 @@ public abstract class PlatformReconciler<T, TObservation>(
                     return ReconcileResult.After(Options.PollInterval);
                 default:
                     context.Conditions.MarkReconciling("WaitingForPlatform", $"Waiting for platform activity {activity}{Progress(state)}.");
-                    return ReconcileResult.After(Options.PollInterval);
+                    return ReconcileResult.After(NextPoll(activity));
             }
         }
 
@@ -233,7 +254,7 @@ public abstract class PlatformReconciler<T, TObservation>(
             context.Conditions.MarkReconciling("Updating", $"Updating {Noun} {status.ExternalId} to match the spec (platform activity {update.ActivityId}).");
             await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
             context.Events.Publish(warning: false, "Updating", "Update", $"Updating {Noun} {status.ExternalId} (platform activity {update.ActivityId}).");
-            return ReconcileResult.After(Options.PollInterval);
+            return ReconcileResult.After(NextPoll(update.ActivityId));
         }
 
         Report(context, observed);
@@ -328,7 +349,15 @@ public abstract class PlatformReconciler<T, TObservation>(
         status.ExternalId = operation.ResourceId ?? status.ExternalId;
         await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
         context.Events.Publish(warning: false, Creating, "Create", $"Creating {Noun} '{context.Entity.Metadata.Name}' (platform activity {operation.ActivityId}).");
-        return ReconcileResult.After(Options.PollInterval);
+        return ReconcileResult.After(NextPoll(operation.ActivityId));
+    }
+
+    // FirstPollInterval, then twice as long at each look at the same activity, up to PollInterval.
+    private TimeSpan NextPoll(string activity)
+    {
+        var looks = _polls.AddOrUpdate(activity, 0, (_, n) => n + 1);
+        var delay = Options.FirstPollInterval * Math.Pow(2, Math.Min(looks, 16));
+        return delay < Options.PollInterval ? delay : Options.PollInterval;
     }
 
     private static async Task<bool> FinishedAsync(IPlatform platform, string activity, CancellationToken cancellationToken) =>
