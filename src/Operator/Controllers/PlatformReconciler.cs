@@ -41,7 +41,7 @@ public abstract class PlatformReconciler<T, TObservation>(
     where T : class, ICustomResource
     where TObservation : class
 {
-    private const string Creating = "Creating";
+    private const string Creating = ConditionTypes.CreatingReason;
 
     // Looks so far at each activity in flight, for the backoff of NextPoll; forgotten once it ends.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _polls = new();
@@ -86,6 +86,19 @@ public abstract class PlatformReconciler<T, TObservation>(
 
     public async Task<FinalizeResult> FinalizeAsync(ReconcileContext<T> context, CancellationToken cancellationToken)
     {
+        if (context.Entity.CommonStatus.ExternalId is null && context.Conditions[ConditionTypes.Reconciling] is { Status: ConditionStatus.True, Reason: Creating })
+        {
+            // Only the intent to create was saved (the operator died, or the answer was lost, between the
+            // platform's acceptance and the status write): the resource, if it was created, has this
+            // object's name. Recorded first, before a later condition can replace the intent.
+            var creator = connections.Connect(await credentials.ResolveAsync(context.Entity, cancellationToken).ConfigureAwait(false));
+            if (await FindByNameAsync(creator, context.Entity, cancellationToken).ConfigureAwait(false) is { } created)
+            {
+                context.Entity.CommonStatus.ExternalId = IdOf(created);
+                await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var users = await UsedByAsync(context.Entity, cancellationToken).ConfigureAwait(false);
         if (users.Count > 0)
         {
