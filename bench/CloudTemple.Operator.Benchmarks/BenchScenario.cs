@@ -185,11 +185,11 @@ internal static class BenchScenario
         var window = s.Resync * s.IdlePeriods;
         Say($"idle: watching {s.IdlePeriods} resync periods of {s.Resync.TotalSeconds} s");
         var writes0 = await Measures.ApiWritesAsync(stack.Kubectl).ConfigureAwait(false);
-        var (reads0, platformWrites0) = await Measures.PlatformRequestsAsync(stack.Platform.Url).ConfigureAwait(false);
+        var (reads0, platformWrites0, routes0) = await Measures.PlatformRequestsAsync(stack.Platform.Url).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         await Task.Delay(window, cancellationToken).ConfigureAwait(false);
         var writes1 = await Measures.ApiWritesAsync(stack.Kubectl).ConfigureAwait(false);
-        var (reads1, platformWrites1) = await Measures.PlatformRequestsAsync(stack.Platform.Url).ConfigureAwait(false);
+        var (reads1, platformWrites1, routes1) = await Measures.PlatformRequestsAsync(stack.Platform.Url).ConfigureAwait(false);
         var minutes = clock.Elapsed.TotalMinutes;
         var writesPerMinute = (writes1 - writes0) / minutes;
         var readsPerObjectPerPeriod = (reads1 - reads0) / (double)s.Objects / (clock.Elapsed / s.Resync);
@@ -200,6 +200,8 @@ internal static class BenchScenario
         {
             ["seconds"] = clock.Elapsed.TotalSeconds, ["apiWrites"] = writes1 - writes0, ["platformReads"] = reads1 - reads0,
             ["platformOtherRequests"] = platformWrites1 - platformWrites0,
+            ["platformRequestsByRoute"] = new JsonObject([.. routes1.Where(r => r.Value > routes0.GetValueOrDefault(r.Key))
+                .Select(r => KeyValuePair.Create(r.Key, (JsonNode?)(r.Value - routes0.GetValueOrDefault(r.Key))))]),
         });
     }
 

@@ -77,6 +77,7 @@ internal static class ChaosScenario
         await using var tracker = new ReadyTracker(stack.Client, Stack.Namespace, clock);
         var violations = new List<string>();
         var kills = 0;
+        var crashes = new List<string>();
         var samples = 0;
         clock.Start();
         Say(clock, $"applying {s.Objects} objects");
@@ -129,6 +130,16 @@ internal static class ChaosScenario
                 await DeleteAsync(stack, doomed, cancellationToken).ConfigureAwait(false);
                 deletedKeys.UnionWith(doomed.Select(o => o.Key));
                 deleted = true;
+            }
+
+            foreach (var exited in replicas.Where(r => r.Process.HasExited).ToList())
+            {
+                // As the kubelet would restart a crashed container; the crash itself is a failure of the soak.
+                crashes.Add($"{exited.Name} exited with {exited.Process.ExitCode} at {clock.Elapsed.TotalSeconds:F0} s");
+                Say(clock, $"{exited.Name} EXITED by itself (code {exited.Process.ExitCode}); starting a replacement");
+                replicas.Remove(exited);
+                await exited.DisposeAsync().ConfigureAwait(false);
+                replicas.Add(StartReplica());
             }
 
             var current = await LeaderAsync(replicas, cancellationToken).ConfigureAwait(false);
@@ -196,13 +207,16 @@ internal static class ChaosScenario
         var notReady = listed.Count(o => !o.Ready);
         var survivors = listed.Count(o => deletedKeys.Contains($"{o.Kind}/{o.Name}"));
 
-        report.Add(new Figure("chaos", "remaining objects Ready", listed.Count(o => o.Ready), $"of {remaining.Count}", $"{remaining.Count}", notReady == 0 && listed.Count == remaining.Count));
+        report.Add(new Figure("chaos", "remaining objects Ready", listed.Count(o => o.Ready), $"of {remaining.Count}", $"{remaining.Count}", notReady == 0 && listed.Count == remaining.Count,
+            notReady == 0 ? null : string.Join("; ", listed.Where(o => !o.Ready).Take(10).Select(o => $"{o.Kind}/{o.Name} Ready {o.Why}"))));
         report.Add(new Figure("chaos", "platform resources leaked", leaked, "", "0", leaked == 0, Describe(strangers.Where(r => !names.Contains($"{r.Kind}/{r.Name}")))));
         report.Add(new Figure("chaos", "platform resources duplicated", duplicated, "", "0", duplicated == 0, Describe(strangers.Where(r => names.Contains($"{r.Kind}/{r.Name}")))));
         report.Add(new Figure("chaos", "objects without their platform resource", missing, "", "0", missing == 0));
         report.Add(new Figure("chaos", "finalizers stuck (deleted objects still present)", stuck + survivors, "", "0", stuck + survivors == 0));
         report.Add(new Figure("chaos", "Ready while the platform disagreed", violations.Count, $"in {samples} samples", "0", violations.Count == 0,
             violations.Count == 0 ? null : string.Join("; ", violations.Take(5))));
+        crashes.AddRange(replicas.Where(r => r.Process.HasExited).Select(r => $"{r.Name} exited with {r.Process.ExitCode} while settling"));
+        report.Add(new Figure("chaos", "replicas that exited by themselves", crashes.Count, "", "0", crashes.Count == 0, crashes.Count == 0 ? null : string.Join("; ", crashes)));
         report.Add(new Figure("chaos", "leader kills (SIGKILL)", kills, ""));
         report.Add(new Figure("chaos", "API server restarts", 1, ""));
         report.Add(new Figure("chaos", "time to settle", clock.Elapsed.TotalSeconds, "s"));

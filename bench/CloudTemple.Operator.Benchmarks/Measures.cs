@@ -67,10 +67,11 @@ internal static class Measures
     }
 
     /// <summary>API requests the simulated platform has served: reads (GET) and writes.</summary>
-    public static async Task<(long Reads, long Writes)> PlatformRequestsAsync(Uri platform)
+    public static async Task<(long Reads, long Writes, Dictionary<string, long> Routes)> PlatformRequestsAsync(Uri platform)
     {
         var json = JsonNode.Parse(await s_http.GetStringAsync(new Uri(platform, "/debug/requests")).ConfigureAwait(false))!;
-        return ((long)json["reads"]!, (long)json["writes"]!);
+        var routes = json["routes"]?.AsObject().ToDictionary(p => p.Key, p => (long)p.Value!) ?? [];
+        return ((long)json["reads"]!, (long)json["writes"]!, routes);
     }
 
     /// <summary>The whole simulated platform, as its state file has it.</summary>

@@ -7,7 +7,7 @@ using k8s;
 namespace CloudTemple.Operator.Benchmarks;
 
 /// <summary>What the tracker knows of one object from its last watch event.</summary>
-internal sealed record ObjectState(string Kind, string Name, long Generation, bool Ready, bool Deleting, string? ExternalId, int Finalizers)
+internal sealed record ObjectState(string Kind, string Name, long Generation, bool Ready, bool Deleting, string? ExternalId, int Finalizers, string? Why = null)
 {
     public static ObjectState From(string kind, JsonNode item)
     {
@@ -17,7 +17,8 @@ internal sealed record ObjectState(string Kind, string Name, long Generation, bo
         var ready = status?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c?["type"] == "Ready");
         var isReady = (string?)ready?["status"] == "True" && (long?)status?["observedGeneration"] == generation;
         return new ObjectState(kind, (string)metadata["name"]!, generation, isReady, metadata["deletionTimestamp"] is not null,
-            (string?)status?["externalId"], metadata["finalizers"]?.AsArray().Count ?? 0);
+            (string?)status?["externalId"], metadata["finalizers"]?.AsArray().Count ?? 0,
+            ready is null ? "no Ready condition" : $"{ready["status"]} ({ready["reason"]}): {ready["message"]}");
     }
 }
 

@@ -27,6 +27,7 @@ internal sealed class Report(string title)
     public static string Format(double value) => value switch
     {
         0 => "0",
+        _ when value == Math.Round(value) && Math.Abs(value) < 1e9 => value.ToString("F0", CultureInfo.InvariantCulture),
         >= 100 => value.ToString("F0", CultureInfo.InvariantCulture),
         >= 1 => value.ToString("F2", CultureInfo.InvariantCulture),
         _ => value.ToString("G3", CultureInfo.InvariantCulture),

@@ -173,9 +173,10 @@ public sealed class SimulatorHost : IAsyncDisposable
     }
 }
 
-/// <summary>The API requests (under /api) served, by method, for the benchmark's reads-per-object figure.</summary>
+/// <summary>The API requests (under /api) served, by method and by route, for the benchmark's reads-per-object figure.</summary>
 internal sealed class RequestCounts
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _routes = new();
     private long _reads;
     private long _writes;
 
@@ -183,18 +184,18 @@ internal sealed class RequestCounts
     {
         if (context.Request.Path.StartsWithSegments("/api"))
         {
-            if (HttpMethods.IsGet(context.Request.Method))
-            {
-                Interlocked.Increment(ref _reads);
-            }
-            else
-            {
-                Interlocked.Increment(ref _writes);
-            }
+            Interlocked.Increment(ref HttpMethods.IsGet(context.Request.Method) ? ref _reads : ref _writes);
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+            _routes.AddOrUpdate($"{context.Request.Method} {route}", 1, (_, n) => n + 1);
         }
 
         return next();
     }
 
-    public object Snapshot() => new { reads = Interlocked.Read(ref _reads), writes = Interlocked.Read(ref _writes) };
+    public object Snapshot() => new
+    {
+        reads = Interlocked.Read(ref _reads),
+        writes = Interlocked.Read(ref _writes),
+        routes = new SortedDictionary<string, long>(_routes, StringComparer.Ordinal),
+    };
 }
