@@ -51,7 +51,7 @@ public static class ControllerRegistry
         if (services is not null)
         {
             var (connections, credentials) = (services.Connections, services.Credentials);
-            var view = new ApiNamespaceView(client);
+            var view = new CachedNamespaceView(runtime, new ApiNamespaceView(client));
             runtime
                 .AddController(new CpoolReconciler(connections, credentials, view))
                 .AddController(new BlockVolumeReconciler(connections, credentials, view))
