@@ -213,6 +213,7 @@ public sealed partial class Controller<T>(
             {
                 var elapsed = _time.GetElapsedTime(started).TotalSeconds;
                 metrics.ReconcileTotal.WithLabels(Name, result).Inc();
+                metrics.RecordReconcile();
                 metrics.ReconcileTime.WithLabels(Name).Observe(elapsed);
                 metrics.WorkDuration.WithLabels(Name).Observe(elapsed);
                 metrics.ActiveWorkers.WithLabels(Name).Dec();
