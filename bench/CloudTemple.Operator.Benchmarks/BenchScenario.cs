@@ -200,7 +200,10 @@ internal static class BenchScenario
         var readsPerObjectPerPeriod = (reads1 - reads0) / (double)s.Objects / (clock.Elapsed / s.Resync);
         report.Add(new Figure("idle", "API writes per minute", writesPerMinute, "/min", "0", writesPerMinute == 0, $"{writes1 - writes0} writes in {clock.Elapsed.TotalSeconds:F0} s"));
         report.Add(new Figure("idle", "platform reads per object per resync period", readsPerObjectPerPeriod, "", "<= 1", readsPerObjectPerPeriod <= 1,
-            $"{reads1 - reads0} GETs, {platformWrites1 - platformWrites0} other requests (token exchanges, writes) over {clock.Elapsed / s.Resync:F2} periods"));
+            $"{reads1 - reads0} GETs, {platformWrites1 - platformWrites0} other requests (token exchanges, writes) over {clock.Elapsed / s.Resync:F2} periods"
+            + ((reads1 - reads0 + platformWrites1 - platformWrites0) / clock.Elapsed.TotalSeconds >= 0.9 * PlatformRequestsPerSecond
+                ? $"; that is the platform's rate limit ({PlatformRequestsPerSecond}/s): the resyncs did not all fit, so this figure is capped by it — measure with a smaller N"
+                : string.Empty)));
         report.Detail("idle", new JsonObject
         {
             ["seconds"] = clock.Elapsed.TotalSeconds, ["apiWrites"] = writes1 - writes0, ["platformReads"] = reads1 - reads0,
