@@ -50,6 +50,16 @@ test: control-plane tools build ## Run every test: unit tests, and integration t
 sandbox: control-plane build ## Start a local control plane with the CRDs and config/samples; stays up until Ctrl-C.
 	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" $(DOTNET) src/Sandbox/bin/$(CONFIGURATION)/net10.0/cloudtemple-sandbox.dll --repository .
 
+.PHONY: bench
+bench: control-plane build ## Burst, idle, startup and scale figures against their targets; writes bench/results/ (ARGS="--objects 1000 --latency 200ms --parallelism 16 --scale-objects 10000").
+	$(DOTNET) build bench/CloudTemple.Operator.Benchmarks -c Release -v quiet -nologo
+	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" $(DOTNET) bench/CloudTemple.Operator.Benchmarks/bin/Release/net10.0/cloudtemple-bench.dll bench --repository . $(ARGS)
+
+.PHONY: chaos
+chaos: control-plane build ## The chaos soak, ~10 min (ARGS="--duration 3m"): faults, leader kills, an API server restart, deletions; fails if anything is lost, leaked or duplicated.
+	$(DOTNET) build bench/CloudTemple.Operator.Benchmarks -c Release -v quiet -nologo
+	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" $(DOTNET) bench/CloudTemple.Operator.Benchmarks/bin/Release/net10.0/cloudtemple-bench.dll chaos --repository . $(ARGS)
+
 .PHONY: bench-runtime
 bench-runtime: control-plane build ## Print the controller runtime's reconciles/s and memory (no-op reconciler, 1,000 objects).
 	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" $(DOTNET) bench/CloudTemple.Operator.Benchmarks/bin/$(CONFIGURATION)/net10.0/cloudtemple-bench.dll runtime --repository . $(ARGS)

@@ -12,16 +12,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 // Benchmark scenarios, each printing figures; none fails for being slow.
 //   cloudtemple-bench runtime [--objects N] [--parallelism P] [--seconds S] [--repository DIR]
 //   cloudtemple-bench simulator [...]
+//   cloudtemple-bench bench [--help]     burst, idle, startup and scale (make bench)
+//   cloudtemple-bench chaos [--help]     the chaos soak (make chaos)
 return args.FirstOrDefault() switch
 {
     "runtime" => await RuntimeScenario(args[1..]),
     "simulator" => await SimulatorScenario.RunAsync(args[1..]),
+    "bench" or "chaos" => await new System.CommandLine.RootCommand("Benchmarks and the chaos soak of the Cloud Temple operator.")
+    {
+        BenchScenario.Create(), ChaosScenario.Create(),
+    }.Parse(args).InvokeAsync(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: cloudtemple-bench runtime|simulator [options]");
+    Console.Error.WriteLine("usage: cloudtemple-bench runtime|simulator|bench|chaos [options]");
     return 2;
 }
 

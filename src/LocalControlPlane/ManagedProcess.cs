@@ -17,6 +17,12 @@ public sealed class ManagedProcess : IAsyncDisposable
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The process id, e.g. for /proc accounting.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>When the process started (local time, as the system records it).</summary>
+    public DateTime StartTime => _process.StartTime;
+
     /// <summary>Its exit code, once ended.</summary>
     public int ExitCode => _process.ExitCode;
 

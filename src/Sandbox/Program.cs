@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text.Json.Nodes;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.LocalControlPlane;
@@ -72,37 +71,19 @@ internal static class Sandbox
         (await kubectl.RunAsync(["wait", "--for=condition=Established", "--timeout=60s", .. CustomResources.All.Select(t => $"crd/{Plural(t)}.{ApiGroup.Name}")]).ConfigureAwait(false)).EnsureSuccess();
 
         var bin = AppContext.BaseDirectory;
-        var platformUrl = $"http://127.0.0.1:{Ports.Free()}";
         var platformLog = new ProcessLog(Path.Combine(state, "platform.log"));
-        Say($"starting the simulated platform at {platformUrl} (seed inventory config/sandbox/inventory.yaml, state {Path.Combine(state, "platform.json")})");
-        await using var platform = ManagedProcess.Start("platform", "dotnet",
-        [
-            Path.Combine(bin, "cloudtemple-simulator.dll"), "--urls", platformUrl,
-            "--inventory", Path.Combine(repository, "config", "sandbox", "inventory.yaml"),
-            "--state", Path.Combine(state, "platform.json"),
-            "--duration", "all=2s", "--duration", "waiting=500ms",
-        ], platformLog);
-        await WaitForAsync(() => Answers(new Uri($"{platformUrl}/healthz")), "the simulated platform", platform, platformLog).ConfigureAwait(false);
+        Say($"starting the simulated platform (seed inventory config/sandbox/inventory.yaml, state {Path.Combine(state, "platform.json")})");
+        await using var platform = await SimulatorProcess.StartAsync(bin, Path.Combine(repository, "config", "sandbox", "inventory.yaml"),
+            Path.Combine(state, "platform.json"), ["--duration", "all=2s", "--duration", "waiting=500ms"], platformLog).ConfigureAwait(false);
+        Say($"the simulated platform is at {platform.Url}");
 
-        var (metrics, probes, webhook) = (Ports.Free(), Ports.Free(), Ports.Free());
         var operatorLog = new ProcessLog(Path.Combine(state, "operator.log"));
         Say("starting the operator with its validating webhook");
-        await using var @operator = ManagedProcess.Start("operator", "dotnet",
-        [
-            Path.Combine(bin, "cloudtemple-operator.dll"), "run",
-            "--kubeconfig", controlPlane.KubeconfigPath,
-            "--platform", "simulated", "--platform-url", platformUrl,
-            "--metrics-address", $"127.0.0.1:{metrics}", "--probe-address", $"127.0.0.1:{probes}",
-            "--webhook-address", $"127.0.0.1:{webhook}", "--webhook-url", $"https://127.0.0.1:{webhook}",
-            "--resync-period", "1m",
-        ], operatorLog, new Dictionary<string, string>
-        {
-            ["CLOUDTEMPLE_CREDENTIALS_ID"] = TenantTokenId,
-            ["CLOUDTEMPLE_CREDENTIALS_SECRET"] = TenantTokenSecret,
-        });
-        await WaitForAsync(() => Answers(new Uri($"http://127.0.0.1:{probes}/readyz")), "the operator", @operator, operatorLog).ConfigureAwait(false);
-        await WaitForAsync(async () => (await kubectl.RunAsync(["get", "validatingwebhookconfiguration", "cloudtemple-operator"]).ConfigureAwait(false)).Succeeded,
-            "the operator's webhook registration", @operator, operatorLog).ConfigureAwait(false);
+        await using var @operator = OperatorReplica.Start(bin, controlPlane.KubeconfigPath, platform.Url, (TenantTokenId, TenantTokenSecret),
+            ["--resync-period", "1m"], operatorLog);
+        await @operator.WaitUntilReadyAsync(operatorLog).ConfigureAwait(false);
+        await Probes.WaitUntilAsync(async () => (await kubectl.RunAsync(["get", "validatingwebhookconfiguration", "cloudtemple-operator"]).ConfigureAwait(false)).Succeeded,
+            "the operator's webhook registration", @operator.Process, operatorLog).ConfigureAwait(false);
 
         Say($"applying config/samples to namespace {tenantNamespace}");
         (await kubectl.RunAsync("create", "namespace", tenantNamespace).ConfigureAwait(false)).EnsureSuccess();
@@ -137,7 +118,7 @@ internal static class Sandbox
             }
         }
 
-        await @operator.TerminateAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+        await @operator.Process.TerminateAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         return 0;
     }
 
@@ -177,37 +158,6 @@ internal static class Sandbox
         }
 
         return false;
-    }
-
-    private static readonly TimeSpan s_startPoll = TimeSpan.FromMilliseconds(200);
-
-    // Polls until the process is ready, it exits, or a minute passes.
-    private static async Task WaitForAsync(Func<Task<bool>> ready, string what, ManagedProcess process, ProcessLog log)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await ready().ConfigureAwait(false))
-        {
-            if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                throw new InvalidOperationException($"{what} did not start; last lines of {log.Path}:\n{string.Join('\n', log.Since(0, 30))}");
-            }
-
-            await Task.Delay(s_startPoll).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<bool> Answers(Uri url)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        try
-        {
-            using var response = await http.GetAsync(url).ConfigureAwait(false);
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return false;
-        }
     }
 
     private static string Plural(Type type) =>

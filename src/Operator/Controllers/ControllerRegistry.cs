@@ -62,7 +62,7 @@ public static class ControllerRegistry
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(services);
         var (connections, credentials) = (services.Connections, services.Credentials);
-        var view = new ApiNamespaceView(client);
+        var view = new CachedNamespaceView(runtime, new ApiNamespaceView(client));
         return runtime
             .AddController(new CpoolReconciler(connections, credentials, view))
             .AddController(new BlockVolumeReconciler(connections, credentials, view))

@@ -8,8 +8,15 @@ namespace CloudTemple.Operator.Controllers;
 /// <summary>Polling and timing of the platform reconcilers.</summary>
 public sealed record ReconcilerOptions
 {
-    /// <summary>How soon an operation in flight is looked at again.</summary>
+    /// <summary>How soon an operation in flight is looked at again, at most (see <see cref="FirstPollInterval"/>).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How soon an operation just accepted is looked at first; each further look waits twice as
+    /// long, up to <see cref="PollInterval"/>: short operations are seen done at once, long ones
+    /// cost no more polls than before.
+    /// </summary>
+    public TimeSpan FirstPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
     /// How soon an object whose deletion waits for a manual order (the platform's public API cannot
@@ -43,7 +50,10 @@ public abstract class PlatformReconciler<T, TObservation>(
     /// <summary>Reason of Stalled when the platform's public API cannot do what the spec asks: the message gives the order to place.</summary>
     public const string ManualOrderRequired = "ManualOrderRequired";
 
-    private const string Creating = "Creating";
+    private const string Creating = ConditionTypes.CreatingReason;
+
+    // Looks so far at each activity in flight, for the backoff of NextPoll; forgotten once it ends.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _polls = new();
 
     /// <summary>The options in force.</summary>
     protected ReconcilerOptions Options { get; } = options ?? new ReconcilerOptions();
@@ -91,6 +101,19 @@ public abstract class PlatformReconciler<T, TObservation>(
 
     public async Task<FinalizeResult> FinalizeAsync(ReconcileContext<T> context, CancellationToken cancellationToken)
     {
+        if (context.Entity.CommonStatus.ExternalId is null && context.Conditions[ConditionTypes.Reconciling] is { Status: ConditionStatus.True, Reason: Creating })
+        {
+            // Only the intent to create was saved (the operator died, or the answer was lost, between the
+            // platform's acceptance and the status write): the resource, if it was created, has this
+            // object's name. Recorded first, before a later condition can replace the intent.
+            var creator = connections.Connect(await credentials.ResolveAsync(context.Entity, cancellationToken).ConfigureAwait(false));
+            if (await FindByNameAsync(creator, context.Entity, cancellationToken).ConfigureAwait(false) is { } created)
+            {
+                context.Entity.CommonStatus.ExternalId = IdOf(created);
+                await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var users = await UsedByAsync(context.Entity, cancellationToken).ConfigureAwait(false);
         if (users.Count > 0)
         {
@@ -114,7 +137,12 @@ public abstract class PlatformReconciler<T, TObservation>(
         var status = context.Entity.CommonStatus;
         if (status.ActivityId is { } activity && !await FinishedAsync(platform, activity, cancellationToken).ConfigureAwait(false))
         {
-            return FinalizeResult.Wait("Deleting", $"Waiting for platform activity {activity} before the {Noun} is gone.", Options.PollInterval);
+            return FinalizeResult.Wait("Deleting", $"Waiting for platform activity {activity} before the {Noun} is gone.", NextPoll(activity));
+        }
+
+        if (status.ActivityId is { } finished)
+        {
+            _polls.TryRemove(finished, out _);
         }
 
         status.ActivityId = null;
@@ -138,6 +166,7 @@ public abstract class PlatformReconciler<T, TObservation>(
             status.ActivityId = operation.ActivityId;
             await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
             context.Events.Publish(warning: false, "Deleting", $"Delete{GetType().Name.Replace("Reconciler", string.Empty, StringComparison.Ordinal)}", $"Deleting {Noun} {id} (platform activity {operation.ActivityId}).");
+            return FinalizeResult.Wait("Deleting", $"Deleting the {Noun} on the platform.", NextPoll(operation.ActivityId));
         }
         catch (PlatformOutcomeUnknownException)
         {
@@ -205,6 +234,11 @@ public abstract class PlatformReconciler<T, TObservation>(
         if (status.ActivityId is { } activity)
         {
             var state = await platform.Activities.GetActivityAsync(activity, cancellationToken).ConfigureAwait(false);
+            if (state.IsTerminal)
+            {
+                _polls.TryRemove(activity, out _);
+            }
+
             switch (state)
             {
                 case ActivityCompleted completed:
@@ -224,7 +258,7 @@ public abstract class PlatformReconciler<T, TObservation>(
                     return ReconcileResult.After(Options.PollInterval);
                 default:
                     context.Conditions.MarkReconciling("WaitingForPlatform", $"Waiting for platform activity {activity}{Progress(state)}.");
-                    return ReconcileResult.After(Options.PollInterval);
+                    return ReconcileResult.After(NextPoll(activity));
             }
         }
 
@@ -267,7 +301,7 @@ public abstract class PlatformReconciler<T, TObservation>(
             context.Conditions.MarkReconciling("Updating", $"Updating {Noun} {status.ExternalId} to match the spec (platform activity {update.ActivityId}).");
             await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
             context.Events.Publish(warning: false, "Updating", "Update", $"Updating {Noun} {status.ExternalId} (platform activity {update.ActivityId}).");
-            return ReconcileResult.After(Options.PollInterval);
+            return ReconcileResult.After(NextPoll(update.ActivityId));
         }
 
         Report(context, observed);
@@ -365,7 +399,15 @@ public abstract class PlatformReconciler<T, TObservation>(
         status.ExternalId = operation.ResourceId ?? status.ExternalId;
         await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
         context.Events.Publish(warning: false, Creating, "Create", $"Creating {Noun} '{context.Entity.Metadata.Name}' (platform activity {operation.ActivityId}).");
-        return ReconcileResult.After(Options.PollInterval);
+        return ReconcileResult.After(NextPoll(operation.ActivityId));
+    }
+
+    // FirstPollInterval, then twice as long at each look at the same activity, up to PollInterval.
+    private TimeSpan NextPoll(string activity)
+    {
+        var looks = _polls.AddOrUpdate(activity, 0, (_, n) => n + 1);
+        var delay = Options.FirstPollInterval * Math.Pow(2, Math.Min(looks, 16));
+        return delay < Options.PollInterval ? delay : Options.PollInterval;
     }
 
     private static async Task<bool> FinishedAsync(IPlatform platform, string activity, CancellationToken cancellationToken) =>

@@ -21,6 +21,9 @@ public interface IController
     /// <summary>The latest copy of every watched object (empty while not running).</summary>
     IEnumerable<ICustomResource> Cached { get; }
 
+    /// <summary>The cached object of that key, or null.</summary>
+    ICustomResource? Find(ObjectKey key);
+
     /// <summary>Reconciles the object soon (ignored while not running).</summary>
     void Enqueue(ObjectKey key);
 }
@@ -46,6 +49,19 @@ public sealed partial class Controller<T>(
     public string Name => _info.ControllerName;
 
     public IEnumerable<ICustomResource> Cached => _informers.SelectMany(i => i.Cache.Values);
+
+    public ICustomResource? Find(ObjectKey key)
+    {
+        foreach (var informer in _informers)
+        {
+            if (informer.Cache.TryGetValue(key, out var entity))
+            {
+                return entity;
+            }
+        }
+
+        return null;
+    }
 
     public void Enqueue(ObjectKey key) => _queue?.Add(key);
 
@@ -197,6 +213,7 @@ public sealed partial class Controller<T>(
             {
                 var elapsed = _time.GetElapsedTime(started).TotalSeconds;
                 metrics.ReconcileTotal.WithLabels(Name, result).Inc();
+                metrics.RecordReconcile();
                 metrics.ReconcileTime.WithLabels(Name).Observe(elapsed);
                 metrics.WorkDuration.WithLabels(Name).Observe(elapsed);
                 metrics.ActiveWorkers.WithLabels(Name).Dec();

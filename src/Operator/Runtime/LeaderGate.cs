@@ -63,6 +63,21 @@ public sealed partial class LeaderGate(IKubernetes client, RuntimeOptions option
             {
                 // Shutting down.
             }
+            catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException or KubernetesException or IOException or OperationCanceledException)
+            {
+                // The API server is unreachable (restarting, or the network is away): this replica does
+                // not lead (the work, if any, stops below) and stands again after a retry period,
+                // rather than letting the exception end the process.
+                LogElectionFailed(e);
+                try
+                {
+                    await Task.Delay(options.RetryPeriod, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Shutting down.
+                }
+            }
 
             _leading = false;
             gauge.Set(0);
@@ -115,6 +130,9 @@ public sealed partial class LeaderGate(IKubernetes client, RuntimeOptions option
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The leader is {Leader}")]
     private partial void LogNewLeader(string leader);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Leader election failed; standing again")]
+    private partial void LogElectionFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Released the lease {Lease}")]
     private partial void LogReleased(string lease);

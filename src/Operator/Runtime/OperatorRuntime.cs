@@ -77,6 +77,13 @@ public sealed class OperatorRuntime : IDisposable
 
     public void Dispose() => _events.Dispose();
 
+    /// <summary>
+    /// The controller of kind <paramref name="entityType"/> when it is registered and its informers
+    /// have listed (see <see cref="Validation.CachedNamespaceView"/>), else null.
+    /// </summary>
+    public IController? SyncedController(Type entityType) =>
+        _controllers.SingleOrDefault(c => c.Name == EntityInfo.Of(entityType).ControllerName) is { HasSynced: true } controller ? controller : null;
+
     private IController Controller(Type entityType) =>
         _controllers.SingleOrDefault(c => c.Name == EntityInfo.Of(entityType).ControllerName)
         ?? throw new InvalidOperationException($"Register the controller of {entityType.Name} before its references.");

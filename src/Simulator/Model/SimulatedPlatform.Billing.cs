@@ -68,6 +68,13 @@ public sealed partial class SimulatedPlatform
             }
 
             var type = TypeOf(resourceId) ?? throw NotFound("Resource", resourceId);
+            if (_unfinishedByItem.TryGetValue(resourceId, out var queue) && queue.FirstOrDefault(o => o.Plan is DeletePlan) is { } deleting)
+            {
+                // Already being deleted (a client that lost the first answer asks again): the same
+                // operation, rather than a second one that would outlive the resource.
+                return new Accepted(deleting.Id, resourceId);
+            }
+
             var previous = StateOf(type, resourceId);
             SetState(type, resourceId, ProvisioningState.Deleting, at: null);
             return Enqueue(

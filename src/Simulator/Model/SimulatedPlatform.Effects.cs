@@ -156,7 +156,10 @@ public sealed partial class SimulatedPlatform
         }
     }
 
-    private void Fail(OperationPlan plan, string reason)
+    // A failed operation leaves nothing of itself. A service request the provider refuses (K2) stays,
+    // Refused with the reason, as the provider's answer; a transient failure (injected) is no answer
+    // from the provider, so the request is gone as any failed creation is, and may be made again.
+    private void Fail(OperationPlan plan, string reason, bool injected)
     {
         switch (plan)
         {
@@ -166,6 +169,9 @@ public sealed partial class SimulatedPlatform
             case GlobalMirrorPlan p:
                 _volumes.Remove(p.ReplicaId);
                 _volumes[p.VolumeId] = _volumes[p.VolumeId] with { Replication = null };
+                break;
+            case BackupRequestPlan p when injected:
+                _backupPolicies.Remove(p.PolicyId);
                 break;
             case BackupRequestPlan p:
                 _backupPolicies[p.PolicyId] = _backupPolicies[p.PolicyId] with { Phase = Entities.BackupPolicyPhase.Refused, RefusalReason = reason };

@@ -236,7 +236,7 @@ public sealed partial class SimulatedPlatform(TimeProvider timeProvider, Simulat
         }
         else
         {
-            Fail(op.Plan, reason);
+            Fail(op.Plan, reason, injected: op.InjectedFailure is not null);
             op.State = OperationState.Failed;
             op.Reason = reason;
         }

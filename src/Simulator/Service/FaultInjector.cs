@@ -29,6 +29,7 @@ public sealed class FaultInjector
     private readonly Random _random;
     private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<string, int> _polls = new();
+    private readonly long _started = System.Diagnostics.Stopwatch.GetTimestamp();
 
     public FaultInjector(FaultOptions options)
     {
@@ -49,11 +50,23 @@ public sealed class FaultInjector
         {
             var latency = _options.MaxLatency > TimeSpan.Zero ? _options.MaxLatency * _random.NextDouble() : TimeSpan.Zero;
             var draw = _random.NextDouble();
-            var status = draw < _options.TooManyRequests ? 429
+            var status = InBurst() || draw < _options.TooManyRequests ? 429
                 : draw < _options.TooManyRequests + _options.ServerErrors ? ServerErrorCodes[_random.Next(ServerErrorCodes.Length)]
                 : 0;
             return new RequestFault(latency, status);
         }
+    }
+
+    // Whether now is inside a burst of 429: the first TooManyRequestsBurst of each TooManyRequestsBurstEvery, counted from start.
+    private bool InBurst()
+    {
+        if (_options.TooManyRequestsBurst <= TimeSpan.Zero || _options.TooManyRequestsBurstEvery <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(_started);
+        return elapsed.Ticks % _options.TooManyRequestsBurstEvery.Ticks < _options.TooManyRequestsBurst.Ticks;
     }
 
     /// <summary>The fault of one accepted operation, or null.</summary>

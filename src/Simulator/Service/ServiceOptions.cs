@@ -17,6 +17,15 @@ public sealed record FaultOptions
     /// <summary>The Retry-After of a 429, in whole seconds.</summary>
     public int RetryAfterSeconds { get; init; } = 1;
 
+    /// <summary>
+    /// Bursts of 429: every <see cref="TooManyRequestsBurstEvery"/>, for <see cref="TooManyRequestsBurst"/>,
+    /// every request is answered 429 with Retry-After (zero: no bursts).
+    /// </summary>
+    public TimeSpan TooManyRequestsBurst { get; init; }
+
+    /// <summary>How often a burst of 429 starts.</summary>
+    public TimeSpan TooManyRequestsBurstEvery { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Fraction of requests answered 500, 502 or 503.</summary>
     public double ServerErrors { get; init; }
 

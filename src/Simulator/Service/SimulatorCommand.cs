@@ -25,6 +25,8 @@ public static class SimulatorCommand
         var seed = Option("--seed", "CLOUDTEMPLE_SIMULATOR_SEED", "0", "Seed of the fault generator: the same seed and requests give the same faults.");
         var tooMany = Option("--fault-429", "CLOUDTEMPLE_SIMULATOR_FAULT_429", "0", "Fraction (0–1) of requests answered 429 Too Many Requests with Retry-After.");
         var retryAfter = Option("--retry-after", "CLOUDTEMPLE_SIMULATOR_RETRY_AFTER", "1", "Retry-After of a 429, in seconds.");
+        var burst = Option("--fault-429-burst", "CLOUDTEMPLE_SIMULATOR_FAULT_429_BURST", "0", "Bursts of 429: every request answered 429 for this long (e.g. 3s) once per --fault-429-burst-every.");
+        var burstEvery = Option("--fault-429-burst-every", "CLOUDTEMPLE_SIMULATOR_FAULT_429_BURST_EVERY", "30s", "How often a burst of 429 starts.");
         var serverErrors = Option("--fault-5xx", "CLOUDTEMPLE_SIMULATOR_FAULT_5XX", "0", "Fraction (0–1) of requests answered 500, 502 or 503 (on a write: after the write was applied).");
         var latency = Option("--fault-latency", "CLOUDTEMPLE_SIMULATOR_FAULT_LATENCY", "0", "Largest extra latency per request (uniform from zero), e.g. 200ms.");
         var transient = Option("--fault-transient", "CLOUDTEMPLE_SIMULATOR_FAULT_TRANSIENT", "0", "Fraction (0–1) of operations that fail with a known transient reason.");
@@ -34,7 +36,7 @@ public static class SimulatorCommand
 
         var root = new RootCommand("The simulated Cloud Temple platform, served on loopback: the public API's shape and a provisioning API of its own.")
         {
-            urls, state, inventory, durations, tokenLifetime, seed, tooMany, retryAfter, serverErrors, latency, transient, stuck, stuckFor, activity404,
+            urls, state, inventory, durations, tokenLifetime, seed, tooMany, burst, burstEvery, retryAfter, serverErrors, latency, transient, stuck, stuckFor, activity404,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,6 +51,8 @@ public static class SimulatorCommand
                 {
                     Seed = int.Parse(parse.GetValue(seed)!, CultureInfo.InvariantCulture),
                     TooManyRequests = Fraction(parse.GetValue(tooMany)!),
+                    TooManyRequestsBurst = Duration(parse.GetValue(burst)!),
+                    TooManyRequestsBurstEvery = Duration(parse.GetValue(burstEvery)!),
                     RetryAfterSeconds = int.Parse(parse.GetValue(retryAfter)!, CultureInfo.InvariantCulture),
                     ServerErrors = Fraction(parse.GetValue(serverErrors)!),
                     MaxLatency = Duration(parse.GetValue(latency)!),

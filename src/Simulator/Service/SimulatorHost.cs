@@ -60,12 +60,19 @@ public sealed class SimulatorHost : IAsyncDisposable
         }
 
         var app = builder.Build();
+        var requests = new RequestCounts();
+        app.Use((context, next) => requests.CountAsync(context, next));
         app.Use((context, next) => InjectFaultsAsync(faults, context, next));
         app.Use((context, next) => Api.HandleErrorsAsync(context, next));
         app.Use((context, next) => AuthenticateAsync(platform, tokens, context, next));
         PublicApi.Map(app, platform, tokens, faults);
         ProvisioningApi.Map(app, platform);
         app.MapGet("/healthz", () => "ok");
+
+        // Inspection for the benchmark and the chaos soak, outside /api: no token, no faults, never
+        // counted. The whole platform as the state file has it, and the API requests served so far.
+        app.MapGet("/debug/state", () => Results.Json(platform.Export(), StateFile.Json));
+        app.MapGet("/debug/requests", () => requests.Snapshot());
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -164,4 +171,31 @@ public sealed class SimulatorHost : IAsyncDisposable
 
         await Api.WriteErrorAsync(context, fault.StatusCode, message).ConfigureAwait(false);
     }
+}
+
+/// <summary>The API requests (under /api) served, by method and by route, for the benchmark's reads-per-object figure.</summary>
+internal sealed class RequestCounts
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _routes = new();
+    private long _reads;
+    private long _writes;
+
+    public Task CountAsync(HttpContext context, Func<Task> next)
+    {
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            Interlocked.Increment(ref HttpMethods.IsGet(context.Request.Method) ? ref _reads : ref _writes);
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+            _routes.AddOrUpdate($"{context.Request.Method} {route}", 1, (_, n) => n + 1);
+        }
+
+        return next();
+    }
+
+    public object Snapshot() => new
+    {
+        reads = Interlocked.Read(ref _reads),
+        writes = Interlocked.Read(ref _writes),
+        routes = new SortedDictionary<string, long>(_routes, StringComparer.Ordinal),
+    };
 }
