@@ -5,6 +5,7 @@ using Cpool = CloudTemple.Operator.Simulator.Model.Cpool;
 using BlockVolume = CloudTemple.Operator.Simulator.Model.BlockVolume;
 using BackupPolicy = CloudTemple.Operator.Simulator.Model.BackupPolicy;
 using HsmKeyProvider = CloudTemple.Operator.Simulator.Model.HsmKeyProvider;
+using Vlan = CloudTemple.Operator.Simulator.Model.Vlan;
 
 namespace CloudTemple.Operator.Simulator.Service;
 
@@ -70,15 +71,15 @@ internal static class ProvisioningApi
         api.MapDelete("/block-volumes/{id}", (string id, HttpContext c) => Write(c, id, () => platform.Delete(id)));
 
         // VLANs (N1–N5)
-        api.MapGet("/vlans", (HttpContext c) => platform.GetVlans(Tenant(c)));
-        api.MapGet("/vlans/{id}", (string id, HttpContext c) => Own(c, id, () => platform.GetVlan(id)));
+        api.MapGet("/vlans", (HttpContext c) => platform.GetVlans(Tenant(c)).Select(v => VlanView(platform, v)));
+        api.MapGet("/vlans/{id}", (string id, HttpContext c) => Own(c, id, () => VlanView(platform, platform.GetVlan(id)!)));
         api.MapPost("/vlans", (VlanRequest request, HttpContext c) => Api.Accepted(platform.CreateVlan(Tenant(c), request)));
         api.MapPut("/vlans/{id}", (string id, VlanRequest request, HttpContext c) => Write(c, id, () => platform.UpdateVlan(id, request)));
         api.MapDelete("/vlans/{id}", (string id, HttpContext c) => Write(c, id, () => platform.Delete(id)));
 
         // Backup policies: the service request (K2) and per-VM assignment (K1, K3)
-        api.MapGet("/backup-policies", (HttpContext c) => platform.GetBackupPolicies().Where(p => (p.TenantId ?? p.RequestedBy) == Tenant(c)).Select(BackupView));
-        api.MapGet("/backup-policies/{id}", (string id, HttpContext c) => Own(c, id, () => BackupView(platform.GetBackupPolicy(id)!)));
+        api.MapGet("/backup-policies", (HttpContext c) => platform.GetBackupPolicies().Where(p => (p.TenantId ?? p.RequestedBy) == Tenant(c)).Select(p => BackupView(platform, p)));
+        api.MapGet("/backup-policies/{id}", (string id, HttpContext c) => Own(c, id, () => BackupView(platform, platform.GetBackupPolicy(id)!)));
         api.MapPost("/backup-policies", (BackupPolicyRequest request, HttpContext c) => Api.Accepted(platform.RequestBackupPolicy(request, Tenant(c))));
         api.MapPost("/backup-policies/{id}/assignments", (string id, AssignmentRequest r, HttpContext c) =>
             Write(c, id, () => platform.AssignBackupPolicy(id, r.VirtualMachine, r.ExcludedDisks, r.BackupZone)));
@@ -86,16 +87,16 @@ internal static class ProvisioningApi
         api.MapDelete("/backup-policies/{id}", (string id, HttpContext c) => Write(c, id, () => platform.Delete(id)));
 
         // VM replications (V1–V5)
-        api.MapGet("/vm-replications", (HttpContext c) => platform.GetVmReplications(Tenant(c)).Select(r => ReplicationView(platform.GetVmReplication(r.Id)!)));
-        api.MapGet("/vm-replications/{id}", (string id, HttpContext c) => Own(c, id, () => ReplicationView(platform.GetVmReplication(id)!)));
+        api.MapGet("/vm-replications", (HttpContext c) => platform.GetVmReplications(Tenant(c)).Select(r => ReplicationView(platform, platform.GetVmReplication(r.Id)!)));
+        api.MapGet("/vm-replications/{id}", (string id, HttpContext c) => Own(c, id, () => ReplicationView(platform, platform.GetVmReplication(id)!)));
         api.MapPost("/vm-replications", (ReplicationRequest r, HttpContext c) =>
             Api.Accepted(platform.CreateVmReplication(Tenant(c), r.VirtualMachine, r.TargetCpoolId, r.TargetVolumeId, r.RpoHours)));
         api.MapPost("/vm-replications/{id}/failover", (string id, HttpContext c) => Write(c, id, () => platform.FailoverVmReplication(id)));
         api.MapDelete("/vm-replications/{id}", (string id, HttpContext c) => Write(c, id, () => platform.Delete(id)));
 
         // HSM key providers and VM encryption (H1–H7)
-        api.MapGet("/hsm-key-providers", (HttpContext c) => platform.GetHsmKeyProviders(Tenant(c)).Select(ProviderView));
-        api.MapGet("/hsm-key-providers/{id}", (string id, HttpContext c) => Own(c, id, () => ProviderView(platform.GetHsmKeyProvider(id)!)));
+        api.MapGet("/hsm-key-providers", (HttpContext c) => platform.GetHsmKeyProviders(Tenant(c)).Select(p => ProviderView(platform, p)));
+        api.MapGet("/hsm-key-providers/{id}", (string id, HttpContext c) => Own(c, id, () => ProviderView(platform, platform.GetHsmKeyProvider(id)!)));
         api.MapPost("/hsm-key-providers", (NameRequest r, HttpContext c) => Api.Accepted(platform.CreateHsmKeyProvider(Tenant(c), r.Name)));
         api.MapPost("/hsm-key-providers/{id}/activate", (string id, CpoolReference r, HttpContext c) => Write(c, id, () => platform.ActivateHsmKeyProvider(id, r.CpoolId)));
         api.MapPost("/hsm-key-providers/{id}/encrypt", (string id, VmReference r, HttpContext c) => Write(c, id, () => platform.EncryptVirtualMachine(id, r.VirtualMachine)));
@@ -159,7 +160,21 @@ internal static class ProvisioningApi
         Billing = platform.GetBilling(volume.Id),
     };
 
-    private static object BackupView(BackupPolicy policy) => new
+    // Every view carries its billing (X3): one read per resource, not two.
+    private static object VlanView(SimulatedPlatform platform, Vlan vlan) => new
+    {
+        vlan.Id,
+        vlan.Name,
+        vlan.TenantId,
+        vlan.Dot1QId,
+        vlan.Zones,
+        vlan.CpoolIds,
+        vlan.SharedWithTenantIds,
+        vlan.State,
+        Billing = platform.GetBilling(vlan.Id),
+    };
+
+    private static object BackupView(SimulatedPlatform platform, BackupPolicy policy) => new
     {
         policy.Id,
         policy.Name,
@@ -170,9 +185,10 @@ internal static class ProvisioningApi
         policy.Assignments,
         Encryption = BackupPolicy.Encryption,
         BackupPolicy.Immutable,
+        Billing = platform.GetBilling(policy.Id),
     };
 
-    private static object ReplicationView(VmReplicationReport report) => new
+    private static object ReplicationView(SimulatedPlatform platform, VmReplicationReport report) => new
     {
         report.Replication.Id,
         report.Replication.TenantId,
@@ -187,9 +203,10 @@ internal static class ProvisioningApi
         report.Replication.State,
         report.Phase,
         report.LastSyncTime,
+        Billing = platform.GetBilling(report.Replication.Id),
     };
 
-    private static object ProviderView(HsmKeyProvider provider) => new
+    private static object ProviderView(SimulatedPlatform platform, HsmKeyProvider provider) => new
     {
         provider.Id,
         provider.Name,
@@ -200,6 +217,7 @@ internal static class ProvisioningApi
         Hsm = HsmKeyProvider.Hsm,
         Kms = HsmKeyProvider.Kms,
         Zones = HsmKeyProvider.Zones,
+        Billing = platform.GetBilling(provider.Id),
     };
 
     internal sealed record HypervisorUpdateRequest(string Build);

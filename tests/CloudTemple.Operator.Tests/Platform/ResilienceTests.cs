@@ -73,7 +73,7 @@ public sealed class ResilienceTests
     [Fact]
     public async Task A5xxOnAChange_CarriesTheResourceToCheck()
     {
-        var seed = FaultSeeds.Find(0, 0.5, "oooos");
+        var seed = FaultSeeds.Find(0, 0.5, "ooos");
         await using var harness = await StartAsync(new FaultOptions { Seed = seed, ServerErrors = 0.5 });
         var cpool = (await harness.Platform.Compute.FindCpoolByNameAsync("edge-az07"))!;
 

@@ -44,7 +44,6 @@ internal sealed class SimulatedBackupDriver(PlatformSession session) : IBackupDr
     public async Task<BackupPolicyObservation> GetPolicyAsync(string policyId, CancellationToken cancellationToken = default)
     {
         var view = await session.GetAsync<BackupPolicyView>(Path(policyId), cancellationToken).ConfigureAwait(false);
-        var billing = await session.GetAsync<List<BillingView>>($"api/simulator/v1/resources/{Uri.EscapeDataString(policyId)}/billing", cancellationToken).ConfigureAwait(false);
         return new BackupPolicyObservation(
             view.Id,
             view.Name,
@@ -53,7 +52,7 @@ internal sealed class SimulatedBackupDriver(PlatformSession session) : IBackupDr
             [.. (view.Assignments ?? []).Select(a => new BackupAssignmentObservation(a.VirtualMachine, a.ExcludedDisks ?? [], a.BackupZone))],
             view.Encryption,
             view.Immutable,
-            Views.Billing(billing));
+            Views.Billing(view.Billing));
     }
 
     public async Task<BackupPolicyObservation?> FindPolicyByNameAsync(string name, CancellationToken cancellationToken = default)

@@ -1,11 +1,10 @@
-using CloudTemple.Operator.Platform.CloudTemple;
 using CloudTemple.Operator.Platform.Http;
 
 namespace CloudTemple.Operator.Platform.Simulated;
 
 /// <summary>
-/// Cpools on the simulated platform: writes and the Cpool-specific figures through the provisioning
-/// API, the hosts, memory (bytes) and VM count through the public host cluster route.
+/// Cpools on the simulated platform, through its provisioning API: one read gives the Cpool with its
+/// usage and billing (the console API's host cluster route is what the console driver reads).
 /// </summary>
 internal sealed class SimulatedComputeDriver(PlatformSession session) : IComputeDriver
 {
@@ -32,8 +31,7 @@ internal sealed class SimulatedComputeDriver(PlatformSession session) : ICompute
     public async Task<CpoolObservation> GetCpoolAsync(string cpoolId, CancellationToken cancellationToken = default)
     {
         var view = await session.GetAsync<CpoolView>($"{Cpools}/{Escape(cpoolId)}", cancellationToken).ConfigureAwait(false);
-        var cluster = await session.GetAsync<HostClusterView>($"api/compute/v1/vcenters/host_clusters/{Escape(cpoolId)}", cancellationToken).ConfigureAwait(false);
-        return Observe(view, cluster);
+        return Observe(view);
     }
 
     public async Task<CpoolObservation?> FindCpoolByNameAsync(string name, CancellationToken cancellationToken = default)
@@ -72,13 +70,13 @@ internal sealed class SimulatedComputeDriver(PlatformSession session) : ICompute
         affinityRules = (s.AffinityRules ?? []).Select(r => new { name = r.Name, type = r.Type, enabled = r.Enabled, virtualMachines = r.VirtualMachines }).ToList(),
     };
 
-    private static CpoolObservation Observe(CpoolView view, HostClusterView cluster) => new(
+    private static CpoolObservation Observe(CpoolView view) => new(
         view.Id,
         view.Name,
         view.Zone,
         view.BladeType,
-        cluster.Hosts?.Count ?? view.Hosts.Count,
-        cluster.Metrics is { } m ? Bytes.ToGiB(m.TotalMemory) : view.MemoryGiB,
+        view.Hosts.Count,
+        view.MemoryGiB,
         view.MemoryMinGiB,
         view.MemoryMaxGiB,
         view.Usage?.AverageUsePercent ?? 0,
@@ -88,7 +86,7 @@ internal sealed class SimulatedComputeDriver(PlatformSession session) : ICompute
         view.HighAvailabilityApplicable,
         view.HypervisorBuild,
         view.Update is { } u ? new HypervisorUpdateProgress(u.TargetBuild, u.HostsDone, u.HostsTotal) : null,
-        cluster.VirtualMachinesNumber,
+        view.Usage?.VirtualMachines ?? 0,
         [.. (view.AffinityRules ?? []).Select(r => new AffinityRuleSpecification(r.Name, r.Type, r.Enabled, r.VirtualMachines))],
         view.State,
         Views.Billing(view.Billing));

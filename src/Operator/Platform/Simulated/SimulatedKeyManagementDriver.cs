@@ -25,8 +25,7 @@ internal sealed class SimulatedKeyManagementDriver(PlatformSession session) : IK
     public async Task<KeyProviderObservation> GetProviderAsync(string providerId, CancellationToken cancellationToken = default)
     {
         var view = await session.GetAsync<KeyProviderView>(Path(providerId), cancellationToken).ConfigureAwait(false);
-        var billing = await session.GetAsync<List<BillingView>>($"api/simulator/v1/resources/{Uri.EscapeDataString(providerId)}/billing", cancellationToken).ConfigureAwait(false);
-        return new KeyProviderObservation(view.Id, view.Name, view.KmipEndpoint, view.Zones, view.Hsm, view.Kms, view.ActiveCpoolIds ?? [], view.State, Views.Billing(billing));
+        return new KeyProviderObservation(view.Id, view.Name, view.KmipEndpoint, view.Zones, view.Hsm, view.Kms, view.ActiveCpoolIds ?? [], view.State, Views.Billing(view.Billing));
     }
 
     public async Task<KeyProviderObservation?> FindProviderByNameAsync(string name, CancellationToken cancellationToken = default)

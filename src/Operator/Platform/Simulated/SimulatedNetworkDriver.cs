@@ -25,7 +25,6 @@ internal sealed class SimulatedNetworkDriver(PlatformSession session) : INetwork
     public async Task<VlanObservation> GetVlanAsync(string vlanId, CancellationToken cancellationToken = default)
     {
         var view = await session.GetAsync<VlanView>(Path(vlanId), cancellationToken).ConfigureAwait(false);
-        var billing = await session.GetAsync<List<BillingView>>($"api/simulator/v1/resources/{Uri.EscapeDataString(vlanId)}/billing", cancellationToken).ConfigureAwait(false);
         return new VlanObservation(
             view.Id,
             view.Name,
@@ -34,7 +33,7 @@ internal sealed class SimulatedNetworkDriver(PlatformSession session) : INetwork
             view.CpoolIds ?? [],
             [view.TenantId, .. view.SharedWithTenantIds ?? []],
             view.State,
-            Views.Billing(billing));
+            Views.Billing(view.Billing));
     }
 
     public async Task<VlanObservation?> FindVlanByNameAsync(string name, CancellationToken cancellationToken = default)

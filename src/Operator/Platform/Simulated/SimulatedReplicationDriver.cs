@@ -29,7 +29,6 @@ internal sealed class SimulatedReplicationDriver(PlatformSession session) : IRep
     public async Task<VmReplicationObservation> GetReplicationAsync(string replicationId, CancellationToken cancellationToken = default)
     {
         var view = await session.GetAsync<VmReplicationView>(Path(replicationId), cancellationToken).ConfigureAwait(false);
-        var billing = await session.GetAsync<List<BillingView>>($"api/simulator/v1/resources/{Uri.EscapeDataString(replicationId)}/billing", cancellationToken).ConfigureAwait(false);
         return new VmReplicationObservation(
             view.Id,
             view.VirtualMachine,
@@ -41,7 +40,7 @@ internal sealed class SimulatedReplicationDriver(PlatformSession session) : IRep
             view.TargetVolumeId,
             view.RpoHours,
             view.State,
-            Views.Billing(billing));
+            Views.Billing(view.Billing));
     }
 
     public async Task<VmReplicationObservation?> FindReplicationByVirtualMachineAsync(string virtualMachine, CancellationToken cancellationToken = default)

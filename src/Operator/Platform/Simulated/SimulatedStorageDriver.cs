@@ -1,12 +1,11 @@
 using CloudTemple.Operator.Entities.Catalog;
-using CloudTemple.Operator.Platform.CloudTemple;
 using CloudTemple.Operator.Platform.Http;
 
 namespace CloudTemple.Operator.Platform.Simulated;
 
 /// <summary>
-/// Block volumes on the simulated platform: writes and class, IOPS, replication and headroom through
-/// the provisioning API, capacity and free space (bytes) through the public datastore route.
+/// Block volumes on the simulated platform, through its provisioning API: one read gives the volume
+/// with its class, IOPS, replication, capacity, free space, headroom and billing.
 /// </summary>
 internal sealed class SimulatedStorageDriver(PlatformSession session) : IStorageDriver
 {
@@ -44,15 +43,14 @@ internal sealed class SimulatedStorageDriver(PlatformSession session) : IStorage
     public async Task<VolumeObservation> GetVolumeAsync(string volumeId, CancellationToken cancellationToken = default)
     {
         var view = await session.GetAsync<VolumeView>(Path(volumeId), cancellationToken).ConfigureAwait(false);
-        var datastore = await session.GetAsync<DatastoreView>($"api/compute/v1/vcenters/datastores/{Uri.EscapeDataString(volumeId)}", cancellationToken).ConfigureAwait(false);
         return new VolumeObservation(
             view.Id,
             view.Name,
             view.Zone,
             view.StorageClass,
             view.SizeGiB,
-            Bytes.ToGiB(datastore.MaxCapacity),
-            Bytes.ToGiB(datastore.FreeCapacity),
+            view.Usage?.CapacityGiB ?? view.SizeGiB,
+            view.Usage?.FreeGiB ?? 0,
             view.IopsLimit,
             view.Encryption,
             view.CpoolIds ?? [],

@@ -62,7 +62,8 @@ internal sealed record VlanView(
     IReadOnlyList<Zone> Zones,
     IReadOnlyList<string>? CpoolIds,
     IReadOnlyList<string>? SharedWithTenantIds,
-    ResourceState State);
+    ResourceState State,
+    IReadOnlyList<BillingView>? Billing);
 
 internal sealed record BackupAssignmentView(string VirtualMachine, IReadOnlyList<string>? ExcludedDisks, Zone BackupZone);
 
@@ -73,7 +74,8 @@ internal sealed record BackupPolicyView(
     string? RefusalReason,
     IReadOnlyList<BackupAssignmentView>? Assignments,
     string Encryption,
-    bool Immutable);
+    bool Immutable,
+    IReadOnlyList<BillingView>? Billing);
 
 internal sealed record VmReplicationView(
     string Id,
@@ -85,7 +87,8 @@ internal sealed record VmReplicationView(
     int RpoHours,
     ResourceState State,
     VmReplicationPhase Phase,
-    DateTimeOffset? LastSyncTime);
+    DateTimeOffset? LastSyncTime,
+    IReadOnlyList<BillingView>? Billing);
 
 internal sealed record KeyProviderView(
     string Id,
@@ -95,7 +98,8 @@ internal sealed record KeyProviderView(
     string KmipEndpoint,
     string Hsm,
     string Kms,
-    IReadOnlyList<Zone> Zones);
+    IReadOnlyList<Zone> Zones,
+    IReadOnlyList<BillingView>? Billing);
 
 internal sealed record EncryptionReportView(string VirtualMachine, EncryptionState State, IReadOnlyList<EncryptionBlocker>? Blockers);
 
