@@ -77,10 +77,11 @@ internal static class BenchScenario
 
             How to read it: burst ratio = time from the operator's process start, with the N objects applied just before
             (the burst lands in its queue at once), until all are Ready, divided by the
-            platform's lower bound max(critical path, max over kinds of ceil(ops of the kind / P) x L, (2 x ops + N) / 25 rps);
+            platform's lower bound max(critical path, max over kinds of ceil(ops of the kind / P) x L, (ops + N) / 25 rps);
             the critical path is the longest chain of operations along references (Cpool -> BlockVolume -> VmReplication),
             each operation lasting its configured duration; the last term is the platform's rate limit (25 requests per
-            second per token) applied to the fewest requests possible: a write and a poll per operation, a read per object. Idle counts the API server's own request counters (writes to the six kinds
+            second per product and token) applied to the fewest requests possible: a write per operation and a read per
+            object on the resources' product, a poll per operation on the activity product (counted apart). Idle counts the API server's own request counters (writes to the six kinds
             and to events) and the platform's GETs. Memory is the kernel's peak resident set (VmHWM) of the operator
             process; CPU is its user + system time divided by controller_runtime_reconcile_total.
             """);
@@ -251,7 +252,7 @@ internal static class BenchScenario
         }
     }
 
-    /// <summary>The platform's rate limit per token (PlatformOptions.RequestsPerSecond, which the operator honours).</summary>
+    /// <summary>The platform's rate limit per product and token (PlatformOptions.RequestsPerSecond, which the operator honours).</summary>
     private const int PlatformRequestsPerSecond = 25;
 
     internal sealed record LowerBound(double Bound, double CriticalPath, double Throughput, double Requests, int Operations, IReadOnlyDictionary<string, int> PerKind);
@@ -291,9 +292,10 @@ internal static class BenchScenario
         var critical = workload.Max(Chain);
         var perKind = workload.GroupBy(o => o.Kind.Name).ToDictionary(g => g.Key, g => g.Sum(o => own[o.Key].Count));
         var throughput = perKind.Values.Select(n => Math.Ceiling(n / (double)s.Parallelism) * s.Latency.TotalSeconds).DefaultIfEmpty(0).Max();
-        // The fewest requests the platform needs: per operation, its write and one poll that sees it
-        // done; per object, one read that sees it match. At the platform's rate limit per token.
-        var requests = ((2.0 * perKind.Values.Sum()) + workload.Count) / PlatformRequestsPerSecond;
+        // The fewest requests the platform needs, at its rate limit per product: per operation, its write,
+        // and per object, one read that sees it match, on the resources' product; the one poll per
+        // operation that sees it done goes to the activity product, whose budget is never the larger.
+        var requests = (perKind.Values.Sum() + (double)workload.Count) / PlatformRequestsPerSecond;
         return new LowerBound(Math.Max(critical, Math.Max(throughput, requests)), critical, throughput, requests, perKind.Values.Sum(), perKind);
     }
 }
