@@ -127,7 +127,7 @@ internal static class BenchScenario
             report.Add(new Figure("burst", "time / lower bound", ratio, "x", "<= 1.3", allReady && ratio <= 1.3));
             report.Add(new Figure("burst", "objects Ready", tracker.Ready, $"of {s.Objects}"));
             report.Add(new Figure("burst", "platform requests per object", requests / (double)s.Objects, "",
-                Note: $"{requests} requests until all were Ready; the platform allows {PlatformRequestsPerSecond} per second per token, so they alone take {requests / (double)PlatformRequestsPerSecond:F0} s"));
+                Note: $"{requests} requests until all were Ready; the platform allows {PlatformRequestsPerSecond} per second per product and token"));
             report.Add(new Figure("burst", "API writes per object", writes / s.Objects, "", Note: $"{writes} writes (status, finalizers, events) until all were Ready, by the API server's counters"));
             report.Detail("burst", new JsonObject
             {
