@@ -54,13 +54,14 @@ public sealed class AuthenticationTests
     [Fact]
     public async Task AnExpiredToken_Answers401()
     {
-        await using var service = await SimulatorService.StartAsync(o => o with { TokenLifetime = TimeSpan.FromSeconds(1) });
+        // exp is in whole seconds: a 1 s lifetime can be over by the first request; 3 s leaves at least 2.
+        await using var service = await SimulatorService.StartAsync(o => o with { TokenLifetime = TimeSpan.FromSeconds(3) });
         await service.LoginAsync();
         Assert.Equal(HttpStatusCode.OK, (await service.Client.GetAsync("/api/compute/v1/vcenters/host_clusters")).StatusCode);
 
-        await SimulatorService.Eventually(
+        await Eventually.HoldsAsync(
             async () => (await service.Client.GetAsync("/api/compute/v1/vcenters/host_clusters")).StatusCode == HttpStatusCode.Unauthorized,
-            TimeSpan.FromSeconds(5));
+            TimeSpan.FromSeconds(10));
     }
 
     private static string Base64Url(string text)
