@@ -70,7 +70,27 @@ internal sealed class ConsoleBackupDriver(PlatformSession session, ConsoleComput
     public async Task<BackupPolicyObservation> GetPolicyAsync(string policyId, CancellationToken cancellationToken = default)
     {
         var policy = await session.GetAsync<SlaPolicyView>($"{Policies}/{Uri.EscapeDataString(policyId)}", cancellationToken).ConfigureAwait(false);
+        return await ObserveAsync(policy, cancellationToken).ConfigureAwait(false);
+    }
 
+    public async Task<BackupPolicyObservation?> FindPolicyByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var policies = await session.GetAsync<List<SlaPolicyView>>(Policies, cancellationToken).ConfigureAwait(false);
+        var found = policies.FirstOrDefault(p => p.Name == name);
+        return found is null ? null : await ObserveAsync(found, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<PlatformOperation> RunInventoryJobAsync(CancellationToken cancellationToken = default) =>
+        _inventory.RunInventoryJobAsync(cancellationToken);
+
+    public async Task<bool> IsInventoriedAsync(string virtualMachineId, CancellationToken cancellationToken = default) =>
+        await _inventory.FindAsync(virtualMachineId, cancellationToken).ConfigureAwait(false) is not null;
+
+    public Task<PlatformOperation> AssignSlaPoliciesAsync(IReadOnlyList<string> virtualMachineIds, IReadOnlyList<string> policyIds, CancellationToken cancellationToken = default) =>
+        _inventory.AssignAsync(virtualMachineIds, policyIds, cancellationToken);
+
+    private async Task<BackupPolicyObservation> ObserveAsync(SlaPolicyView policy, CancellationToken cancellationToken)
+    {
         // The policy does not list its VMs: each VM the backup inventory knows says which policies it has.
         var assigned = new List<BackupAssignmentObservation>();
         foreach (var vm in await compute.GetVirtualMachinesAsync(cancellationToken).ConfigureAwait(false))
@@ -93,20 +113,4 @@ internal sealed class ConsoleBackupDriver(PlatformSession session, ConsoleComput
             Immutable: null,
             assigned.Count == 0 ? [] : [new BillingItem(PlatformCatalog.BackupVmSku, assigned.Count, BillingUnit.VM)]);
     }
-
-    public async Task<BackupPolicyObservation?> FindPolicyByNameAsync(string name, CancellationToken cancellationToken = default)
-    {
-        var policies = await session.GetAsync<List<SlaPolicyView>>(Policies, cancellationToken).ConfigureAwait(false);
-        var found = policies.FirstOrDefault(p => p.Name == name);
-        return found is null ? null : await GetPolicyAsync(found.Id, cancellationToken).ConfigureAwait(false);
-    }
-
-    public Task<PlatformOperation> RunInventoryJobAsync(CancellationToken cancellationToken = default) =>
-        _inventory.RunInventoryJobAsync(cancellationToken);
-
-    public async Task<bool> IsInventoriedAsync(string virtualMachineId, CancellationToken cancellationToken = default) =>
-        await _inventory.FindAsync(virtualMachineId, cancellationToken).ConfigureAwait(false) is not null;
-
-    public Task<PlatformOperation> AssignSlaPoliciesAsync(IReadOnlyList<string> virtualMachineIds, IReadOnlyList<string> policyIds, CancellationToken cancellationToken = default) =>
-        _inventory.AssignAsync(virtualMachineIds, policyIds, cancellationToken);
 }

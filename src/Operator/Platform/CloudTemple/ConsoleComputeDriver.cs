@@ -47,7 +47,7 @@ internal sealed class ConsoleComputeDriver(PlatformSession session) : IComputeDr
         // A 200 list proves absence; a partial one (206) throws before this line.
         var clusters = await session.GetAsync<List<HostClusterView>>(Clusters, cancellationToken).ConfigureAwait(false);
         var found = clusters.FirstOrDefault(c => c.Name == name);
-        return found is null ? null : await GetCpoolAsync(found.Id, cancellationToken).ConfigureAwait(false);
+        return found is null ? null : Observe(found, await session.GetAsync<List<HostView>>(Hosts, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<IReadOnlyList<VirtualMachineObservation>> GetVirtualMachinesAsync(CancellationToken cancellationToken = default)

@@ -30,18 +30,23 @@ internal sealed class ConsoleNetworkDriver(PlatformSession session) : INetworkDr
     public async Task<VlanObservation> GetVlanAsync(string vlanId, CancellationToken cancellationToken = default)
     {
         var network = await session.GetAsync<NetworkView>($"{Networks}/{Uri.EscapeDataString(vlanId)}", cancellationToken).ConfigureAwait(false);
-        var topology = await ConsoleTopology.ReadAsync(session, cancellationToken).ConfigureAwait(false);
-        var cpools = topology.ClustersOf(network.HostNames);
-        return new VlanObservation(network.Id, network.Name, VlanId: null, topology.ZonesOf(cpools), cpools, Tenants: null, ResourceState.Ready, Billing: []);
+        return await ObserveAsync(network, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<VlanObservation?> FindVlanByNameAsync(string name, CancellationToken cancellationToken = default)
     {
         var networks = await session.GetAsync<List<NetworkView>>(Networks, cancellationToken).ConfigureAwait(false);
         var found = networks.FirstOrDefault(n => n.Name == name);
-        return found is null ? null : await GetVlanAsync(found.Id, cancellationToken).ConfigureAwait(false);
+        return found is null ? null : await ObserveAsync(found, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<IReadOnlyList<string>> GetOrganizationTenantsAsync(CancellationToken cancellationToken = default) =>
         throw new PlatformUnavailableException("The console API does not list the tenants of an organization; the platform's own refusal applies (N3)");
+
+    private async Task<VlanObservation> ObserveAsync(NetworkView network, CancellationToken cancellationToken)
+    {
+        var topology = await ConsoleTopology.ReadAsync(session, cancellationToken).ConfigureAwait(false);
+        var cpools = topology.ClustersOf(network.HostNames);
+        return new VlanObservation(network.Id, network.Name, VlanId: null, topology.ZonesOf(cpools), cpools, Tenants: null, ResourceState.Ready, Billing: []);
+    }
 }

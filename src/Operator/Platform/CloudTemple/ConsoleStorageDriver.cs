@@ -47,16 +47,21 @@ internal sealed class ConsoleStorageDriver(PlatformSession session, ConsoleCompu
     public async Task<VolumeObservation> GetVolumeAsync(string volumeId, CancellationToken cancellationToken = default)
     {
         var datastore = await session.GetAsync<DatastoreView>($"{Datastores}/{Uri.EscapeDataString(volumeId)}", cancellationToken).ConfigureAwait(false);
-        var topology = await ConsoleTopology.ReadAsync(session, cancellationToken).ConfigureAwait(false);
-        var vms = await compute.GetVirtualMachinesAsync(cancellationToken).ConfigureAwait(false);
-        return Observe(datastore, topology, vms);
+        return await ObserveAsync(datastore, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<VolumeObservation?> FindVolumeByNameAsync(string name, CancellationToken cancellationToken = default)
     {
         var datastores = await session.GetAsync<List<DatastoreView>>(Datastores, cancellationToken).ConfigureAwait(false);
         var found = datastores.FirstOrDefault(d => d.Name == name);
-        return found is null ? null : await GetVolumeAsync(found.Id, cancellationToken).ConfigureAwait(false);
+        return found is null ? null : await ObserveAsync(found, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<VolumeObservation> ObserveAsync(DatastoreView datastore, CancellationToken cancellationToken)
+    {
+        var topology = await ConsoleTopology.ReadAsync(session, cancellationToken).ConfigureAwait(false);
+        var vms = await compute.GetVirtualMachinesAsync(cancellationToken).ConfigureAwait(false);
+        return Observe(datastore, topology, vms);
     }
 
     private static VolumeObservation Observe(DatastoreView datastore, ConsoleTopology topology, IReadOnlyList<VirtualMachineObservation> vms)
