@@ -141,7 +141,7 @@ internal static class BenchScenario
 
             if (s.Scenarios.Contains("idle") && allReady)
             {
-                await IdleAsync(stack, s, report, cancellationToken).ConfigureAwait(false);
+                await IdleAsync(stack, replica, s, report, cancellationToken).ConfigureAwait(false);
             }
 
             if (s.Scenarios.Contains("startup"))
@@ -184,10 +184,10 @@ internal static class BenchScenario
         return double.NaN;
     }
 
-    private static async Task IdleAsync(Stack stack, Settings s, Report report, CancellationToken cancellationToken)
+    private static async Task IdleAsync(Stack stack, OperatorReplica replica, Settings s, Report report, CancellationToken cancellationToken)
     {
-        // A few seconds for the last Ready transitions' events, then whole resync periods.
-        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        // The burst's tail first (queued reconciles, the last Ready transitions' events), then whole resync periods.
+        await SettledAsync(stack, replica, cancellationToken).ConfigureAwait(false);
         var window = s.Resync * s.IdlePeriods;
         Say($"idle: watching {s.IdlePeriods} resync periods of {s.Resync.TotalSeconds} s");
         var writes0 = await Measures.ApiWritesAsync(stack.Kubectl).ConfigureAwait(false);
@@ -250,6 +250,30 @@ internal static class BenchScenario
             await replica.Process.TerminateAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
             await replica.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Waits, with a deadline, until the operator's work queues are empty and the API server's write
+    /// counter no longer moves between two scrapes: nothing of the burst is left to count as idle.
+    /// </summary>
+    private static async Task SettledAsync(Stack stack, OperatorReplica replica, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        var writes = await Measures.ApiWritesAsync(stack.Kubectl).ConfigureAwait(false);
+        while (deadline.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+            var queued = Measures.Sum(await Measures.ScrapeAsync(replica.MetricsUrl, cancellationToken).ConfigureAwait(false), "workqueue_depth");
+            var now = await Measures.ApiWritesAsync(stack.Kubectl).ConfigureAwait(false);
+            if (queued == 0 && now == writes)
+            {
+                return;
+            }
+
+            writes = now;
+        }
+
+        Say("idle: the operator did not settle within 2 minutes; measuring anyway");
     }
 
     /// <summary>The platform's rate limit per product and token (PlatformOptions.RequestsPerSecond, which the operator honours).</summary>
