@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.Testing;
 using k8s;
 using Xunit.Abstractions;
 

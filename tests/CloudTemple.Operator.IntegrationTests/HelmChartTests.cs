@@ -1,5 +1,4 @@
 using CloudTemple.Operator.LocalControlPlane;
-using CloudTemple.Operator.Testing;
 using k8s;
 using Xunit.Abstractions;
 

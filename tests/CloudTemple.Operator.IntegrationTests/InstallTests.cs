@@ -1,5 +1,4 @@
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.Testing;
 using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests;

@@ -2,7 +2,6 @@ using System.Text.Json;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.Testing;
 using k8s;
 using Xunit.Abstractions;
 

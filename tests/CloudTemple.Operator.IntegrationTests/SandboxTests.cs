@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using CloudTemple.Operator.Testing;
 
 namespace CloudTemple.Operator.IntegrationTests;
 

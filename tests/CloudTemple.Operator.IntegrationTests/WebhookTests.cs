@@ -4,7 +4,6 @@ using System.Text;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Simulator.Service;
-using CloudTemple.Operator.Testing;
 using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests;

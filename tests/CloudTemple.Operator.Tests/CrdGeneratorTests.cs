@@ -1,6 +1,5 @@
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Generation;
-using CloudTemple.Operator.Testing;
 using k8s.Models;
 
 namespace CloudTemple.Operator.Tests;

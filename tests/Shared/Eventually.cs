@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace CloudTemple.Operator.IntegrationTests.Harness;
+namespace CloudTemple.Operator.Testing;
 
 /// <summary>Waits on a condition with a deadline, polling with a short backoff: never a fixed sleep.</summary>
-public static class Eventually
+internal static class Eventually
 {
     /// <summary>
     /// Probes until <paramref name="done"/> holds for the probe's value, and returns that value;
@@ -30,4 +30,8 @@ public static class Eventually
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
         }
     }
+
+    /// <summary>Probes until <paramref name="condition"/> holds; fails when <paramref name="within"/> (default 10 s) passes.</summary>
+    public static Task HoldsAsync(Func<Task<bool>> condition, TimeSpan? within = null, string what = "the condition") =>
+        UntilAsync(condition, held => held, within ?? TimeSpan.FromSeconds(10), what);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using CloudTemple.Operator.Testing;
 using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Bench;

@@ -5,7 +5,6 @@ using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Simulator.Service;
-using CloudTemple.Operator.Testing;
 using k8s;
 using k8s.Models;
 using Xunit.Abstractions;

@@ -6,7 +6,6 @@ using CloudTemple.Operator.IntegrationTests.Runtime;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Simulator.Service;
-using CloudTemple.Operator.Testing;
 using k8s;
 using Xunit.Abstractions;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CloudTemple.Operator.Testing;
 
 namespace CloudTemple.Operator.IntegrationTests.GitOps;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.LocalControlPlane;
-using CloudTemple.Operator.Testing;
 using k8s;
 using Xunit.Abstractions;
 using Xunit.Sdk;

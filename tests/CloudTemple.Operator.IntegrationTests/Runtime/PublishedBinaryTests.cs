@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.LocalControlPlane;
-using CloudTemple.Operator.Testing;
 using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Runtime;

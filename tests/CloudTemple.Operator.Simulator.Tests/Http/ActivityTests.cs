@@ -22,7 +22,7 @@ public sealed class ActivityTests
         var item = Assert.Single(waiting.GetProperty("concernedItems").EnumerateArray());
         Assert.Equal(("cpool", cpoolId), (item.GetProperty("type").GetString(), item.GetProperty("id").GetString()));
 
-        await SimulatorService.Eventually(async () => SimulatorService.StateOf(await service.GetJsonAsync($"/api/activity/v1/activities/{activityId}")) == "running");
+        await Eventually.HoldsAsync(async () => SimulatorService.StateOf(await service.GetJsonAsync($"/api/activity/v1/activities/{activityId}")) == "running");
         var running = (await service.GetJsonAsync($"/api/activity/v1/activities/{activityId}")).GetProperty("state");
         if (running.TryGetProperty("running", out var r))
         {

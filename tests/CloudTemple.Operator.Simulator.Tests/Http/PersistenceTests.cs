@@ -21,7 +21,7 @@ public sealed class PersistenceTests : IDisposable
         {
             await first.LoginAsync();
             (activityId, cpoolId) = await first.AcceptedAsync("/api/simulator/v1/cpools", new { name = "kept", zone = "TH3S", bladeType = "standard", hosts = 2 });
-            await SimulatorService.Eventually(() => Task.FromResult(File.Exists(StatePath)));
+            await Eventually.HoldsAsync(() => Task.FromResult(File.Exists(StatePath)));
             oldToken = first.Client.DefaultRequestHeaders.Authorization!.Parameter!;
         }
 

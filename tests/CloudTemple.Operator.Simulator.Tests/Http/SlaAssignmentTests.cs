@@ -25,7 +25,7 @@ public sealed class SlaAssignmentTests
         Assert.Equal("Hypervisor Inventory", job.GetProperty("name").GetString());
         var run = await service.PostAsync("/api/backup/v1/spp/jobs/run", new { jobId = job.GetProperty("id").GetString() });
         Assert.Equal("completed", SimulatorService.StateOf(await service.WaitForActivityAsync(ActivityId(run))));
-        await SimulatorService.Eventually(async () => (await service.Client.GetAsync($"/api/backup/v1/spp/virtual_machines/{vmId}")).IsSuccessStatusCode);
+        await Eventually.HoldsAsync(async () => (await service.Client.GetAsync($"/api/backup/v1/spp/virtual_machines/{vmId}")).IsSuccessStatusCode);
 
         var assign = await service.PostAsync("/api/backup/v1/spp/policies/assign/virtual_machine", body);
         Assert.Equal("completed", SimulatorService.StateOf(await service.WaitForActivityAsync(ActivityId(assign))));

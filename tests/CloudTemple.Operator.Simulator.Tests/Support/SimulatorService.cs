@@ -1,10 +1,8 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Simulator.Service;
-using CloudTemple.Operator.Testing;
 
 namespace CloudTemple.Operator.Simulator.Tests.Support;
 
@@ -86,24 +84,12 @@ internal sealed class SimulatorService : IAsyncDisposable
     public async Task<JsonElement> WaitForActivityAsync(string activityId, TimeSpan? within = null)
     {
         JsonElement activity = default;
-        await Eventually(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             activity = await GetJsonAsync($"/api/activity/v1/activities/{activityId}");
             return StateOf(activity) is "completed" or "failed";
         }, within);
         return activity;
-    }
-
-    /// <summary>Polls a condition until it holds or the deadline (default 10 s) passes.</summary>
-    public static async Task Eventually(Func<Task<bool>> condition, TimeSpan? within = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        var limit = within ?? TimeSpan.FromSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < limit, $"The condition did not hold within {limit}.");
-            await Task.Delay(20);
-        }
     }
 
     public async ValueTask DisposeAsync()

@@ -22,7 +22,7 @@ public sealed class ActivityTests
         Assert.NotNull(operation.ResourceId);
         Assert.IsType<ActivityWaiting>(await harness.Platform.Activities.GetActivityAsync(operation.ActivityId));
         var seen = new List<ActivityState>();
-        await PlatformHarness.Eventually(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             var state = await harness.Platform.Activities.GetActivityAsync(operation.ActivityId);
             seen.Add(state);

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Simulator.Service;
-using CloudTemple.Operator.Testing;
 using SimulatedPlatform = CloudTemple.Operator.Simulator.Model.SimulatedPlatform;
 using SimulatorOptions = CloudTemple.Operator.Simulator.Model.SimulatorOptions;
 
@@ -69,18 +67,6 @@ internal sealed class PlatformHarness : IAsyncDisposable
     /// <summary>The requests whose path starts with <paramref name="prefix"/>.</summary>
     public IReadOnlyList<(HttpMethod Method, string Path, int Status)> RequestsTo(string prefix) =>
         [.. Requests.Where(r => r.Path.StartsWith(prefix, StringComparison.Ordinal))];
-
-    /// <summary>Polls a condition until it holds or the deadline (default 10 s) passes.</summary>
-    public static async Task Eventually(Func<Task<bool>> condition, TimeSpan? within = null)
-    {
-        var deadline = Stopwatch.StartNew();
-        var limit = within ?? TimeSpan.FromSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < limit, $"The condition did not hold within {limit}.");
-            await Task.Delay(20);
-        }
-    }
 
     /// <summary>Waits for an activity with a deadline.</summary>
     public async Task<ActivityCompleted> WaitAsync(PlatformOperation operation, TimeSpan? within = null)

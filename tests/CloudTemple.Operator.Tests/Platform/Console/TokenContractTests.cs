@@ -89,7 +89,7 @@ public sealed class TokenContractTests
         console.TokenGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var reads = Enumerable.Range(0, 10).Select(_ => platform.Compute.FindCpoolByNameAsync("absent")).ToList();
-        await PlatformHarness.Eventually(() => Task.FromResult(console.ArrivalsAt(FakeConsole.TokenRoute) == 1));
+        await Eventually.HoldsAsync(() => Task.FromResult(console.ArrivalsAt(FakeConsole.TokenRoute) == 1));
         console.TokenGate.SetResult();
         await Task.WhenAll(reads);
 
@@ -110,7 +110,7 @@ public sealed class TokenContractTests
         console.TokenGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var reads = Enumerable.Range(0, 10).Select(_ => platform.Compute.FindCpoolByNameAsync("absent")).ToList();
-        await PlatformHarness.Eventually(() => Task.FromResult(console.ArrivalsAt(FakeConsole.TokenRoute) == 2));
+        await Eventually.HoldsAsync(() => Task.FromResult(console.ArrivalsAt(FakeConsole.TokenRoute) == 2));
         console.TokenGate.SetResult();
         await Task.WhenAll(reads);
 
