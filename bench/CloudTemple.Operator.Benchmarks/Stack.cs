@@ -69,7 +69,7 @@ internal sealed class Stack : IAsyncDisposable
     /// <summary>Starts one operator replica watching the namespace.</summary>
     public OperatorReplica StartOperator(string name, IEnumerable<string> arguments, bool webhook) =>
         OperatorReplica.Start(Bin, ControlPlane.KubeconfigPath, Platform.Url, (Workload.TokenId, Workload.TokenSecret),
-            ["--namespaces", Namespace, "--leader-election-namespace", Namespace, "--webhook-configuration", $"cloudtemple-bench-{name}", .. arguments],
+            ["--namespaces", Namespace, "--operator-credentials-namespaces", Namespace, "--leader-election-namespace", Namespace, "--webhook-configuration", $"cloudtemple-bench-{name}", .. arguments],
             OperatorLog, webhook, name);
 
     public async ValueTask DisposeAsync()

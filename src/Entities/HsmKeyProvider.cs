@@ -97,4 +97,7 @@ public enum EncryptionBlocker
 
     /// <summary>The key provider is not active on the VM's Cpool.</summary>
     ProviderNotActive,
+
+    /// <summary>The platform knows no VM of this name in the tenant.</summary>
+    NotFound,
 }

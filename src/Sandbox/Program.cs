@@ -80,7 +80,7 @@ internal static class Sandbox
         var operatorLog = new ProcessLog(Path.Combine(state, "operator.log"));
         Say("starting the operator with its validating webhook");
         await using var @operator = OperatorReplica.Start(bin, controlPlane.KubeconfigPath, platform.Url, (TenantTokenId, TenantTokenSecret),
-            ["--resync-period", "1m"], operatorLog);
+            ["--resync-period", "1m", "--operator-credentials-namespaces", tenantNamespace], operatorLog);
         await @operator.WaitUntilReadyAsync(operatorLog).ConfigureAwait(false);
         await Probes.WaitUntilAsync(async () => (await kubectl.RunAsync(["get", "validatingwebhookconfiguration", "cloudtemple-operator"]).ConfigureAwait(false)).Succeeded,
             "the operator's webhook registration", @operator.Process, operatorLog).ConfigureAwait(false);

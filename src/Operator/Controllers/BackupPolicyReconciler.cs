@@ -71,6 +71,12 @@ public sealed class BackupPolicyReconciler(IPlatformConnections connections, Cre
     {
         var entity = context.Entity;
         var spec = entity.Spec;
+        if (await platform.Backup.GetRequesterAsync(cancellationToken).ConfigureAwait(false) is { } requester
+            && TenancyRules.Check(entity, requester) is { Count: > 0 } violations)
+        {
+            throw new InvalidSpecException(string.Join("; ", violations));
+        }
+
         var retention = new BackupRetentionSpecification(spec.Retention.Days, spec.Retention.Weeks, spec.Retention.Months, spec.Retention.Years);
         var request = new BackupPolicyRequestSpecification(
             spec.Organization, spec.Tenant, PolicyName(entity), spec.Contact.Name, spec.Contact.Email, spec.Contact.Phone, retention);

@@ -12,7 +12,8 @@ namespace CloudTemple.Operator.Controllers;
 /// <param name="Platform">simulated or cloudtemple.</param>
 /// <param name="BaseUrl">The platform API's address; null: the platform's default.</param>
 /// <param name="OperatorCredentials">The operator's own personal access token, if it has one.</param>
-public sealed record PlatformSetup(string Platform, Uri? BaseUrl, PlatformCredentials? OperatorCredentials)
+/// <param name="CredentialsPolicy">Which namespaces may use it, and which addresses a namespace's Secret may name; default: none.</param>
+public sealed record PlatformSetup(string Platform, Uri? BaseUrl, PlatformCredentials? OperatorCredentials, CredentialsPolicy? CredentialsPolicy = null)
 {
     /// <summary>The simulated platform (the embedded default).</summary>
     public const string Simulated = "simulated";
@@ -44,7 +45,7 @@ public sealed record PlatformServices(IPlatformConnections Connections, Credenti
             PlatformSetup.CloudTemple => Connect(setup.BaseUrl ?? ConsolePlatformConnections.DefaultBaseUrl, o => new ConsolePlatformConnections(o)),
             _ => throw new ArgumentException($"Unknown platform '{setup.Platform}': use {PlatformSetup.Simulated} or {PlatformSetup.CloudTemple}.", nameof(setup)),
         };
-        return new PlatformServices(connections, new CredentialsResolver(client, setup.OperatorCredentials, baseUrl));
+        return new PlatformServices(connections, new CredentialsResolver(client, setup.OperatorCredentials, baseUrl, setup.CredentialsPolicy));
     }
 
     private static (IPlatformConnections, Uri) Connect(Uri baseUrl, Func<PlatformOptions, IPlatformConnections> create) =>
@@ -62,7 +63,7 @@ public static class ControllerRegistry
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(services);
         var (connections, credentials) = (services.Connections, services.Credentials);
-        var view = new CachedNamespaceView(runtime, new ApiNamespaceView(client));
+        var view = new CachedNamespaceView(runtime, new ApiNamespaceView(client, runtime.Options.Namespaces));
         return runtime
             .AddController(new CpoolReconciler(connections, credentials, view))
             .AddController(new BlockVolumeReconciler(connections, credentials, view))

@@ -4,44 +4,69 @@ using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Platform;
 using k8s;
 using k8s.Autorest;
+using k8s.Models;
 
 namespace CloudTemple.Operator.Controllers;
 
 /// <summary>
+/// Who may use which credentials, as the cluster admin decides it: the namespaces granted the
+/// operator's own credentials (none by default; "*" grants every namespace), and the platform
+/// addresses a namespace's Secret may name in its "url" key (none by default; https only).
+/// </summary>
+public sealed record CredentialsPolicy
+{
+    /// <summary>The label a Secret must carry, with the value "true", to be read as platform credentials.</summary>
+    public const string Label = "iaas.cloud-temple.com/credentials";
+
+    /// <summary>The entry of <see cref="OperatorCredentialsNamespaces"/> that grants every namespace.</summary>
+    public const string EveryNamespace = "*";
+
+    /// <summary>The namespaces that may fall back to the operator's own credentials.</summary>
+    public IReadOnlyList<string> OperatorCredentialsNamespaces { get; init; } = [];
+
+    /// <summary>The https base URLs a namespace's Secret may name instead of the operator's platform URL.</summary>
+    public IReadOnlyList<Uri> AllowedUrls { get; init; } = [];
+
+    /// <summary>Whether objects of <paramref name="namespaceName"/> may use the operator's own credentials.</summary>
+    public bool GrantsOperatorCredentials(string namespaceName) =>
+        OperatorCredentialsNamespaces.Any(n => n == EveryNamespace || n == namespaceName);
+
+    /// <summary>Whether a Secret may send its token to <paramref name="url"/>.</summary>
+    public bool AllowsUrl(Uri url) =>
+        url.Scheme == Uri.UriSchemeHttps && AllowedUrls.Any(allowed => SameAddress(allowed, url));
+
+    /// <summary>Whether two base URLs name the same address (scheme, host, port and path; a trailing slash aside).</summary>
+    public static bool SameAddress(Uri a, Uri b) =>
+        a.GetLeftPart(UriPartial.Path).TrimEnd('/') == b.GetLeftPart(UriPartial.Path).TrimEnd('/');
+}
+
+/// <summary>
 /// Decides whose credentials an object is reconciled with (docs/api.md): the Secret named by
 /// spec.credentialsSecretRef, else the Secret "cloudtemple-credentials" of the object's namespace,
-/// else the operator's own. A Secret holds "id" and "secret" (a personal access token) and may hold
-/// "url". Nothing read here is ever logged or written to status.
+/// else the operator's own — only in the namespaces the <see cref="CredentialsPolicy"/> grants them.
+/// A Secret is read only when it carries the label <see cref="CredentialsPolicy.Label"/>, so that an
+/// object cannot make the operator read any other Secret of its namespace; it holds "id" and "secret"
+/// (a personal access token) and may hold an allowed "url". Nothing read here is ever logged or
+/// written to status.
 /// </summary>
-public sealed class CredentialsResolver(IKubernetes client, PlatformCredentials? operatorCredentials, Uri? defaultBaseUrl)
+public sealed class CredentialsResolver(IKubernetes client, PlatformCredentials? operatorCredentials, Uri? defaultBaseUrl, CredentialsPolicy? policy = null)
 {
     /// <summary>The namespace-wide Secret used when an object names none.</summary>
     public const string NamespaceSecret = "cloudtemple-credentials";
 
+    private readonly CredentialsPolicy _policy = policy ?? new CredentialsPolicy();
+
     /// <summary>The credentials for <paramref name="entity"/>.</summary>
-    /// <exception cref="CredentialsNotFoundException">None apply, or a named Secret is missing or incomplete.</exception>
+    /// <exception cref="CredentialsNotFoundException">None apply, or a named Secret is missing, unmarked or incomplete.</exception>
     public async Task<PlatformCredentials> ResolveAsync(ICustomResource entity, CancellationToken cancellationToken)
     {
         var ns = entity.Metadata.NamespaceProperty;
         var named = entity.CommonSpec.CredentialsSecretRef?.Name;
         var secretName = named ?? NamespaceSecret;
+        V1Secret secret;
         try
         {
-            var secret = await client.CoreV1.ReadNamespacedSecretAsync(secretName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-            string? Value(string key) => secret.Data?.TryGetValue(key, out var bytes) == true ? Encoding.UTF8.GetString(bytes).Trim() : null;
-            var (id, value) = (Value("id"), Value("secret"));
-            if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(value))
-            {
-                throw new CredentialsNotFoundException($"Secret {ns}/{secretName} must hold the keys 'id' and 'secret' (a personal access token).");
-            }
-
-            var url = Value("url");
-            if (url is not null && !Uri.TryCreate(url, UriKind.Absolute, out _))
-            {
-                throw new CredentialsNotFoundException($"Secret {ns}/{secretName} has a 'url' that is not an absolute URL.");
-            }
-
-            return new PlatformCredentials(id, value, url is null ? defaultBaseUrl : new Uri(url));
+            secret = await client.CoreV1.ReadNamespacedSecretAsync(secretName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -50,10 +75,56 @@ public sealed class CredentialsResolver(IKubernetes client, PlatformCredentials?
                 throw new CredentialsNotFoundException($"Secret {ns}/{named}, named by spec.credentialsSecretRef, does not exist.");
             }
 
-            return operatorCredentials
-                ?? throw new CredentialsNotFoundException(
-                    $"No credentials: create the Secret {ns}/{NamespaceSecret} (keys id and secret), name one in spec.credentialsSecretRef, or give the operator its own.");
+            return OperatorCredentialsFor(ns);
         }
+
+        if (secret.Metadata?.Labels?.TryGetValue(CredentialsPolicy.Label, out var marked) != true || marked != "true")
+        {
+            // Its content is never read: the label is how a namespace says this Secret is meant for the platform.
+            throw new CredentialsNotFoundException(
+                $"Secret {ns}/{secretName} is not marked as platform credentials: label it {CredentialsPolicy.Label}=true to let the operator read it.");
+        }
+
+        string? Value(string key) => secret.Data?.TryGetValue(key, out var bytes) == true ? Encoding.UTF8.GetString(bytes).Trim() : null;
+        var (id, value) = (Value("id"), Value("secret"));
+        if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(value))
+        {
+            throw new CredentialsNotFoundException($"Secret {ns}/{secretName} must hold the keys 'id' and 'secret' (a personal access token).");
+        }
+
+        return new PlatformCredentials(id, value, Value("url") is { } url ? AllowedUrl(ns, secretName, url) : defaultBaseUrl);
+    }
+
+    private PlatformCredentials OperatorCredentialsFor(string ns)
+    {
+        var hint = $"create the Secret {ns}/{NamespaceSecret} (keys id and secret, label {CredentialsPolicy.Label}=true) or name one in spec.credentialsSecretRef";
+        if (operatorCredentials is null)
+        {
+            throw new CredentialsNotFoundException($"No credentials: {hint}; the operator has none of its own.");
+        }
+
+        return _policy.GrantsOperatorCredentials(ns)
+            ? operatorCredentials
+            : throw new CredentialsNotFoundException(
+                $"No credentials: {hint}. The operator's own credentials serve only the namespaces the cluster admin grants them to (credentials.namespaces), and {ns} is not one of them.");
+    }
+
+    private Uri AllowedUrl(string ns, string secretName, string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed))
+        {
+            throw new CredentialsNotFoundException($"Secret {ns}/{secretName} has a 'url' that is not an absolute URL.");
+        }
+
+        if (defaultBaseUrl is not null && CredentialsPolicy.SameAddress(parsed, defaultBaseUrl))
+        {
+            return defaultBaseUrl;
+        }
+
+        return _policy.AllowsUrl(parsed)
+            ? parsed
+            : throw new CredentialsNotFoundException(
+                $"Secret {ns}/{secretName} names a platform 'url' the cluster admin has not allowed (platform.allowedUrls, https only): nothing was sent there. Remove the key to use the operator's platform.");
     }
 }
 

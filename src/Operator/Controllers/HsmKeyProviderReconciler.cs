@@ -174,7 +174,15 @@ public sealed class HsmKeyProviderReconciler : PlatformReconciler<HsmKeyProvider
         status.Billing = Billing(provider.Billing);
         status.VirtualMachines = [.. context.Entity.Spec.EncryptedVirtualMachines.Select(name => observed.Encryptions.TryGetValue(name, out var e)
             ? new EncryptedVirtualMachineState { Name = name, State = e.State, Reasons = [.. e.Blockers] }
-            : new EncryptedVirtualMachineState { Name = name, State = EncryptionState.Blocked })];
+            : new EncryptedVirtualMachineState { Name = name, State = EncryptionState.Blocked, Reasons = [EncryptionBlocker.NotFound] })];
+    }
+
+    protected override string? NotReadyBecause(HsmKeyProvider entity, KeyProviderView observed)
+    {
+        var unknown = entity.Spec.EncryptedVirtualMachines.Where(name => observed.VirtualMachines.All(vm => vm.Name != name)).ToList();
+        return unknown.Count == 0
+            ? null
+            : $"spec.encryptedVirtualMachines names {string.Join(", ", unknown.Take(10).Select(v => $"VM '{v}'"))}{(unknown.Count > 10 ? $" and {unknown.Count - 10} more" : string.Empty)}, which the platform does not know in this tenant: create the VM or remove it from the spec.";
     }
 
     private static string InUseMessage(IEnumerable<string> vms) =>

@@ -50,6 +50,9 @@ public abstract class PlatformReconciler<T, TObservation>(
     /// <summary>Reason of Stalled when the platform's public API cannot do what the spec asks: the message gives the order to place.</summary>
     public const string ManualOrderRequired = "ManualOrderRequired";
 
+    /// <summary>Reason of Stalled when the spec breaks a rule (the message names the field and the rule).</summary>
+    public const string InvalidSpec = "InvalidSpec";
+
     private const string Creating = ConditionTypes.CreatingReason;
 
     // Looks so far at each activity in flight, for the backoff of NextPoll; forgotten once it ends.
@@ -67,7 +70,20 @@ public abstract class PlatformReconciler<T, TObservation>(
         var violations = await SpecRules.CheckAsync(entity, old: null, view, cancellationToken).ConfigureAwait(false);
         if (violations.Count > 0)
         {
-            context.Conditions.MarkStalled("InvalidSpec", string.Join("; ", violations));
+            context.Conditions.MarkStalled(InvalidSpec, string.Join("; ", violations));
+            return ReconcileResult.Done;
+        }
+
+        if (entity.CommonSpec.ExternalId is { } named && entity.CommonStatus.ExternalId is { } managed && named != managed)
+        {
+            // The webhook refuses this change; with it bypassed, Ready must not go on vouching for the old id.
+            context.Conditions.MarkStalled("ExternalIdChanged",
+                $"spec.externalId names {named}, but this object manages {managed}: an external id cannot change once set. Set spec.externalId back to {managed}, or adopt {named} with another object.");
+            return ReconcileResult.Done;
+        }
+
+        if ((entity.CommonStatus.ExternalId ?? entity.CommonSpec.ExternalId) is { } claimed && await ManagedElsewhereAsync(context, claimed, cancellationToken).ConfigureAwait(false))
+        {
             return ReconcileResult.Done;
         }
 
@@ -79,6 +95,10 @@ public abstract class PlatformReconciler<T, TObservation>(
         catch (CredentialsNotFoundException e)
         {
             context.Conditions.MarkStalled("CredentialsNotFound", e.Message);
+        }
+        catch (InvalidSpecException e)
+        {
+            context.Conditions.MarkStalled(InvalidSpec, e.Message);
         }
         catch (Exception e) when (e is PlatformAuthenticationException or PlatformForbiddenException)
         {
@@ -107,7 +127,8 @@ public abstract class PlatformReconciler<T, TObservation>(
             // platform's acceptance and the status write): the resource, if it was created, has this
             // object's name. Recorded first, before a later condition can replace the intent.
             var creator = connections.Connect(await credentials.ResolveAsync(context.Entity, cancellationToken).ConfigureAwait(false));
-            if (await FindByNameAsync(creator, context.Entity, cancellationToken).ConfigureAwait(false) is { } created)
+            if (await FindByNameAsync(creator, context.Entity, cancellationToken).ConfigureAwait(false) is { } created
+                && await OtherOwnerAsync(context.Entity, IdOf(created), cancellationToken).ConfigureAwait(false) is null)
             {
                 context.Entity.CommonStatus.ExternalId = IdOf(created);
                 await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
@@ -148,6 +169,13 @@ public abstract class PlatformReconciler<T, TObservation>(
         status.ActivityId = null;
         if (status.ExternalId is not { } id)
         {
+            return FinalizeResult.Done;
+        }
+
+        if (await OtherOwnerAsync(context.Entity, id, cancellationToken).ConfigureAwait(false) is { } owner)
+        {
+            // Another object manages the resource: deleting this one leaves it to its owner.
+            context.Events.Publish(warning: true, Ownership.AlreadyManaged, "Finalize", $"{Noun} {id} is managed by {owner}: it is left on the platform.");
             return FinalizeResult.Done;
         }
 
@@ -209,6 +237,16 @@ public abstract class PlatformReconciler<T, TObservation>(
     /// them: the Ready message names them. None by default.
     /// </summary>
     protected virtual IReadOnlyList<string> NotShown(TObservation observed) => [];
+
+    /// <summary>
+    /// Why the resource, though it exists and nothing is to be sent, does not match the spec (e.g. the
+    /// spec names a VM the platform does not know), as a sentence; null when it does. The object then
+    /// stalls with reason <see cref="SpecNotMet"/> instead of becoming Ready.
+    /// </summary>
+    protected virtual string? NotReadyBecause(T entity, TObservation observed) => null;
+
+    /// <summary>Reason of Stalled when the platform resource exists but cannot match the spec without a change outside the operator.</summary>
+    public const string SpecNotMet = "SpecNotMet";
 
     /// <summary>Fills the kind's status fields, billing and conditions from what the platform reports.</summary>
     protected abstract void Report(ReconcileContext<T> context, TObservation observed);
@@ -305,6 +343,12 @@ public abstract class PlatformReconciler<T, TObservation>(
         }
 
         Report(context, observed);
+        if (!observe && NotReadyBecause(entity, observed) is { } unmet)
+        {
+            context.Conditions.MarkStalled(SpecNotMet, unmet);
+            return ReconcileResult.Done;
+        }
+
         var notShown = NotShown(observed) is { Count: > 0 } fields
             ? $" The platform does not show {string.Join(", ", fields)}: not checked."
             : string.Empty;
@@ -356,6 +400,11 @@ public abstract class PlatformReconciler<T, TObservation>(
 
         var byName = await FindByNameAsync(platform, entity, cancellationToken).ConfigureAwait(false);
         var intended = context.Conditions[ConditionTypes.Reconciling] is { Status: ConditionStatus.True, Reason: Creating };
+        if (byName is not null && (observe || intended) && await ManagedElsewhereAsync(context, IdOf(byName), cancellationToken).ConfigureAwait(false))
+        {
+            return (null, true);
+        }
+
         if (byName is not null && (observe || intended))
         {
             // Observe imports by name; with a saved intent to create, the resource of that name is
@@ -400,6 +449,30 @@ public abstract class PlatformReconciler<T, TObservation>(
         await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
         context.Events.Publish(warning: false, Creating, "Create", $"Creating {Noun} '{context.Entity.Metadata.Name}' (platform activity {operation.ActivityId}).");
         return ReconcileResult.After(NextPoll(operation.ActivityId));
+    }
+
+    // The object of this kind that owns the platform id when it is not this one (see Ownership), else null.
+    private async Task<ExternalIdClaim?> OtherOwnerAsync(T entity, string id, CancellationToken cancellationToken) =>
+        Ownership.OtherOwner(entity, id, await view.ClaimsAsync(typeof(T), id, cancellationToken).ConfigureAwait(false));
+
+    // Stalls, sending nothing, when another object manages the platform id this object names; an id
+    // this object's status held is let go, so that deleting this object never deletes the owner's resource.
+    private async Task<bool> ManagedElsewhereAsync(ReconcileContext<T> context, string id, CancellationToken cancellationToken)
+    {
+        if (await OtherOwnerAsync(context.Entity, id, cancellationToken).ConfigureAwait(false) is not { } owner)
+        {
+            return false;
+        }
+
+        var status = context.Entity.CommonStatus;
+        if (status.ExternalId == id)
+        {
+            status.ExternalId = null;
+        }
+
+        context.Conditions.MarkStalled(Ownership.AlreadyManaged,
+            $"{Noun} {id} is already managed by {typeof(T).Name} {owner}: a platform resource belongs to exactly one object, and nothing was sent. Delete that object (or set its deletionPolicy: Orphan) before adopting it here.");
+        return true;
     }
 
     // FirstPollInterval, then twice as long at each look at the same activity, up to PollInterval.
@@ -457,3 +530,6 @@ public abstract class PlatformReconciler<T, TObservation>(
     protected static List<BillingLine> Billing(IEnumerable<BillingItem> items) =>
         [.. items.Select(i => new BillingLine { Sku = i.Sku, Quantity = i.Quantity, Unit = i.Unit == Entities.Catalog.BillingUnit.Host ? "host" : i.Unit.ToString() })];
 }
+
+/// <summary>The spec breaks a rule that only the platform's answers reveal; nothing was sent. The message names the field and the rule.</summary>
+public sealed class InvalidSpecException(string message) : Exception(message);

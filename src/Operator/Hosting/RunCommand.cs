@@ -29,13 +29,23 @@ internal static class RunCommand
         var webhookCertDirectory = Option<string?>("--webhook-cert-dir", "CLOUDTEMPLE_WEBHOOK_CERT_DIR", null, "A directory with tls.crt and tls.key managed elsewhere (cert-manager); unset: the operator makes and renews its own certificate and injects its CA.");
         var platform = Option("--platform", "CLOUDTEMPLE_PLATFORM", PlatformSetup.Simulated, "The platform driver: simulated (the embedded default) or cloudtemple (the console API).");
         var platformUrl = Option<string?>("--platform-url", "CLOUDTEMPLE_PLATFORM_URL", null, "Base URL of the platform API; default: the simulator on loopback, or https://shiva.cloud-temple.com.");
+        var credentialsNamespaces = Option("--operator-credentials-namespaces", "CLOUDTEMPLE_OPERATOR_CREDENTIALS_NAMESPACES", string.Empty, "Comma-separated namespaces that may use the operator's own credentials when they have no Secret of their own; '*' grants every namespace; empty: none.");
+        var allowedUrls = Option("--platform-url-allow", "CLOUDTEMPLE_PLATFORM_URL_ALLOW", string.Empty, "Comma-separated https base URLs a namespace's credentials Secret may name in its 'url' key; empty: none (the operator's platform URL only).");
         var webhookService = Option("--webhook-service", "CLOUDTEMPLE_WEBHOOK_SERVICE", $"cloudtemple-operator-webhook.{Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? "default"}.svc", "DNS name of the webhook Service, for the serving certificate.");
 
         var command = new Command("run", "Run the operator: reconcile the cloudtemple kinds until stopped.")
         {
             kubeconfig, namespaces, parallelism, resync, leaderElect, leaseNamespace, identity, metricsAddress, probeAddress,
             webhookAddress, webhookConfiguration, webhookUrl, webhookService, webhookCertDirectory, platform, platformUrl,
+            credentialsNamespaces, allowedUrls,
         };
+        allowedUrls.Validators.Add(result =>
+        {
+            if (List(result.GetValueOrDefault<string>()).FirstOrDefault(u => !Uri.TryCreate(u, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps) is { } wrong)
+            {
+                result.AddError($"--platform-url-allow: '{wrong}' is not an absolute https URL.");
+            }
+        });
         platform.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string>() is not (PlatformSetup.Simulated or PlatformSetup.CloudTemple))
@@ -47,7 +57,7 @@ internal static class RunCommand
         {
             var options = new RuntimeOptions
             {
-                Namespaces = parse.GetValue(namespaces)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Namespaces = List(parse.GetValue(namespaces)),
                 Parallelism = int.Parse(parse.GetValue(parallelism)!, System.Globalization.CultureInfo.InvariantCulture),
                 ResyncPeriod = Durations.Parse(parse.GetValue(resync)!),
                 LeaderElection = bool.Parse(parse.GetValue(leaderElect)!),
@@ -63,13 +73,19 @@ internal static class RunCommand
                 CertificateDirectory = parse.GetValue(webhookCertDirectory),
             };
             var endpoints = new Endpoints(parse.GetValue(metricsAddress)!, parse.GetValue(probeAddress)!, webhook is null ? null : parse.GetValue(webhookAddress));
-            return RunAsync(parse.GetValue(kubeconfig), options with { Platform = parse.GetValue(platform)! }, endpoints, webhook, parse.GetValue(platformUrl), cancellationToken);
+            var credentials = new CredentialsPolicy
+            {
+                OperatorCredentialsNamespaces = List(parse.GetValue(credentialsNamespaces)),
+                AllowedUrls = [.. List(parse.GetValue(allowedUrls)).Select(u => new Uri(u))],
+            };
+            return RunAsync(parse.GetValue(kubeconfig), options with { Platform = parse.GetValue(platform)! }, endpoints, webhook, parse.GetValue(platformUrl), credentials, cancellationToken);
         });
         return command;
     }
 
     /// <summary>Hosts the runtime with JSON logs, graceful shutdown, probes, metrics and the validating webhook.</summary>
-    public static async Task<int> RunAsync(string? kubeconfig, RuntimeOptions options, Endpoints endpoints, WebhookOptions? webhook, string? platformUrl, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        string? kubeconfig, RuntimeOptions options, Endpoints endpoints, WebhookOptions? webhook, string? platformUrl, CredentialsPolicy credentials, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -100,7 +116,7 @@ internal static class RunCommand
             : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
         var client = new Kubernetes(config);
         builder.Services.AddSingleton<IKubernetes>(client);
-        var setup = new PlatformSetup(options.Platform, platformUrl is null ? null : new Uri(platformUrl), PlatformSetup.FromEnvironment());
+        var setup = new PlatformSetup(options.Platform, platformUrl is null ? null : new Uri(platformUrl), PlatformSetup.FromEnvironment(), credentials);
         var platformServices = PlatformServices.For(client, setup);
         builder.Services.AddSingleton(provider => ControllerRegistry.Register(
             new OperatorRuntime(client, options, provider.GetRequiredService<ILoggerFactory>()), client, platformServices));
@@ -122,7 +138,7 @@ internal static class RunCommand
         if (endpoints.Webhook is { } webhookEndpoint)
         {
             var tenants = new PlatformTenantDirectory(platformServices.Connections, platformServices.Credentials);
-            foreach (var route in app.MapValidation(new ApiNamespaceView(client), tenants))
+            foreach (var route in app.MapValidation(new ApiNamespaceView(client, options.Namespaces), tenants))
             {
                 route.RequireHost($"*:{webhookEndpoint.Port}");
             }
@@ -150,6 +166,9 @@ internal static class RunCommand
             return new IPEndPoint(ip, port);
         }
     }
+
+    private static string[] List(string? commaSeparated) =>
+        (commaSeparated ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static Option<T> Option<T>(string name, string environmentVariable, T fallback, string description) => new(name)
     {

@@ -10,6 +10,12 @@ namespace CloudTemple.Operator.Platform;
 /// </summary>
 public interface IBackupDriver
 {
+    /// <summary>
+    /// The organization and tenant of these credentials: the only ones a service request may name,
+    /// since the platform takes the tenant from the token. Null when the platform does not tell.
+    /// </summary>
+    Task<TenantIdentity?> GetRequesterAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Sends a backup policy service request; the activity ends when the provider fulfils or refuses it.</summary>
     Task<PlatformOperation> RequestPolicyAsync(BackupPolicyRequestSpecification specification, CancellationToken cancellationToken = default);
 
@@ -37,6 +43,11 @@ public interface IBackupDriver
     /// <summary>Assigns SLA policies to VMs through the public route. Both lists must be non-empty: an empty assignment is never sent.</summary>
     Task<PlatformOperation> AssignSlaPoliciesAsync(IReadOnlyList<string> virtualMachineIds, IReadOnlyList<string> policyIds, CancellationToken cancellationToken = default);
 }
+
+/// <summary>Who a set of credentials speaks for.</summary>
+/// <param name="OrganizationName">The organization's name.</param>
+/// <param name="TenantName">The tenant's name.</param>
+public sealed record TenantIdentity(string OrganizationName, string TenantName);
 
 /// <summary>A backup policy service request (K2: every field is required).</summary>
 /// <param name="OrganizationName">The organization.</param>

@@ -30,6 +30,9 @@ public sealed class OperatorRuntime : IDisposable
 
     public OperatorMetrics Metrics { get; }
 
+    /// <summary>The options it runs with.</summary>
+    public RuntimeOptions Options => _options;
+
     public IReadOnlyList<IController> Controllers => _controllers;
 
     /// <summary>Whether this replica reconciles now: it leads, or leader election is off.</summary>

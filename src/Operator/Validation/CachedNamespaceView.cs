@@ -26,4 +26,9 @@ public sealed class CachedNamespaceView(OperatorRuntime runtime, INamespaceView 
         runtime.SyncedController(typeof(T)) is { } controller
             ? Task.FromResult<IReadOnlyList<T>>([.. controller.Cached.OfType<T>().Where(o => o.Metadata.NamespaceProperty == namespaceName)])
             : fallback.ListAsync<T>(namespaceName, cancellationToken);
+
+    public Task<IReadOnlyList<ExternalIdClaim>> ClaimsAsync(Type entityType, string externalId, CancellationToken cancellationToken) =>
+        runtime.SyncedController(entityType) is { } controller
+            ? Task.FromResult<IReadOnlyList<ExternalIdClaim>>([.. controller.Cached.Select(o => ExternalIdClaim.Of(o, externalId)).OfType<ExternalIdClaim>()])
+            : fallback.ClaimsAsync(entityType, externalId, cancellationToken);
 }

@@ -16,11 +16,20 @@ public interface INamespaceView
     /// <summary>Every object of kind <typeparamref name="T"/> in the namespace.</summary>
     Task<IReadOnlyList<T>> ListAsync<T>(string namespaceName, CancellationToken cancellationToken)
         where T : class, Entities.ICustomResource;
+
+    /// <summary>
+    /// The objects of kind <paramref name="entityType"/>, in every namespace the operator serves, that
+    /// name <paramref name="externalId"/> in spec.externalId or status.externalId (see <see cref="Ownership"/>).
+    /// </summary>
+    Task<IReadOnlyList<ExternalIdClaim>> ClaimsAsync(Type entityType, string externalId, CancellationToken cancellationToken);
 }
 
-/// <summary>Which tenants share an object's organization (N3). Knowing it takes the platform.</summary>
+/// <summary>Whose the credentials of an object are, and which tenants share their organization (N3, G2). Knowing it takes the platform.</summary>
 public interface ITenantDirectory
 {
     /// <summary>The ids of the tenants of the organization <paramref name="entity"/> is reconciled for, or null when it cannot be known now.</summary>
     Task<IReadOnlyList<string>?> OrganizationTenantsAsync(Entities.ICustomResource entity, CancellationToken cancellationToken);
+
+    /// <summary>The organization and tenant of the credentials <paramref name="entity"/> is reconciled with, or null when it cannot be known now.</summary>
+    Task<Platform.TenantIdentity?> RequesterAsync(Entities.ICustomResource entity, CancellationToken cancellationToken);
 }

@@ -28,7 +28,12 @@ public static class AdmissionHandler
         {
             var entity = Read<T>(current, (string?)request["namespace"]);
             var old = operation == "UPDATE" && request["oldObject"] is JsonObject previous ? Read<T>(previous, (string?)request["namespace"]) : null;
-            violations = await SpecRules.CheckAsync(entity, old, view, tenants, cancellationToken).ConfigureAwait(false);
+            violations =
+            [
+                .. await SpecRules.CheckAsync(entity, old, view, tenants, cancellationToken).ConfigureAwait(false),
+                .. await Ownership.CheckAsync(entity, old, view, cancellationToken).ConfigureAwait(false),
+                .. await TenancyRules.CheckAsync(entity, old, tenants, cancellationToken).ConfigureAwait(false),
+            ];
         }
 
         var response = new JsonObject { ["uid"] = uid, ["allowed"] = violations.Count == 0 };

@@ -14,8 +14,9 @@ public sealed partial class SimulatedPlatform
     public Accepted RequestBackupPolicy(BackupPolicyRequest request) => RequestBackupPolicy(request, requestedBy: null);
 
     /// <summary>
-    /// Sends a backup policy service request on behalf of a tenant (the HTTP service's caller): the
-    /// request stays visible to that tenant even when the provider cannot match the names it carries.
+    /// Sends a backup policy service request on behalf of a tenant (the HTTP service's caller, from its
+    /// token): the policy is that tenant's, whatever the body says (G2). A body that names another
+    /// organization or tenant than the caller's is refused at once.
     /// </summary>
     public Accepted RequestBackupPolicy(BackupPolicyRequest request, string? requestedBy)
     {
@@ -24,6 +25,11 @@ public sealed partial class SimulatedPlatform
         {
             Settle();
             CheckServiceRequest(request);
+            if (requestedBy is not null)
+            {
+                CheckRequester(request, requestedBy);
+            }
+
             var organization = _organizations.Values.FirstOrDefault(o => o.Name == request.OrganizationName);
             var tenant = _tenants.Values.FirstOrDefault(t => t.Name == request.TenantName && t.OrganizationId == organization?.Id);
             var id = NewId("backup-request");
@@ -105,6 +111,18 @@ public sealed partial class SimulatedPlatform
         {
             Settle();
             return [.. _backupPolicies.Values];
+        }
+    }
+
+    // The caller's token names its tenant; a request cannot speak for another (G2).
+    private void CheckRequester(BackupPolicyRequest request, string callerTenantId)
+    {
+        var tenant = _tenants.GetValueOrDefault(callerTenantId) ?? throw NotFound("Tenant", callerTenantId);
+        var organization = _organizations[tenant.OrganizationId];
+        if (request.OrganizationName != organization.Name || request.TenantName != tenant.Name)
+        {
+            throw Refused("G2",
+                $"A service request is sent for the caller's own tenant: these credentials are tenant '{tenant.Name}' of organization '{organization.Name}', and the request names tenant '{request.TenantName}' of organization '{request.OrganizationName}'");
         }
     }
 

@@ -2,6 +2,8 @@ using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
+using CloudTemple.Operator.Platform;
+using CloudTemple.Operator.Runtime;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Validation;
 using k8s.Models;
@@ -58,22 +60,23 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
     }
 
     [Fact]
-    public async Task ARequestForAnUnknownOrganization_EndsRefused_AndStalled_WithTheProvidersReason()
+    public async Task ARequestForAnotherOrganization_StallsNamingTheField_AndNothingReachesThePlatform()
     {
         await using var host = StartOperator();
 
-        await Apply("daily-refused", "Nobody Inc", "virtualMachines: [{name: web-01}]");
+        // The namespace's credentials are acme-prod's: a policy for Globex's tenant is not theirs to request (G2).
+        await Apply("daily-globex", "Globex", "virtualMachines: [{name: web-01}]");
 
-        var policy = await WaitForPolicyAsync("daily-refused",
+        var policy = await WaitForPolicyAsync("daily-globex",
             p => p?.Status?.Conditions.Any(c => c.Type == "Stalled" && c.Status == ConditionStatus.True) == true,
             "Stalled");
-        var status = policy!.Status!;
-        Assert.Equal(BackupPolicyPhase.Refused, status.Phase);
-        var stalled = status.Conditions.Single(c => c.Type == "Stalled");
-        Assert.Equal(BackupPolicyReconciler.RefusedReason, stalled.Reason);
-        Assert.Contains("Organization 'Nobody Inc' is unknown to the provider", stalled.Message, StringComparison.Ordinal);
-        Assert.Contains(status.Conditions, c => c.Type == BackupPolicyReconciler.Assigned && c.Status == ConditionStatus.False);
-        Assert.Empty(Platform.GetBackupPolicy(status.RequestId!)!.Assignments);
+        var stalled = policy!.Status!.Conditions.Single(c => c.Type == "Stalled");
+        Assert.Equal(PlatformReconciler<BackupPolicy, BackupPolicyObservation>.InvalidSpec, stalled.Reason);
+        Assert.Contains("spec.organization", stalled.Message, StringComparison.Ordinal);
+        Assert.Contains("organization 'Acme Assurances'", stalled.Message, StringComparison.Ordinal);
+        Assert.Null(policy.Status.RequestId);
+        Assert.DoesNotContain(Platform.GetBackupPolicies(), p => p.Name == "daily-globex");
+        Assert.DoesNotContain(policy.Status.Conditions, c => c.Type == ConditionTypes.Ready && c.Status == ConditionStatus.True);
     }
 
     [Fact]

@@ -189,7 +189,7 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
         const string refusedSecret = "wrong-secret-that-must-not-leak";
         await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = "refused-credentials" },
+            Metadata = new V1ObjectMeta { Name = "refused-credentials", Labels = new Dictionary<string, string> { [CredentialsPolicy.Label] = "true" } },
             StringData = new Dictionary<string, string> { ["id"] = "pat-acme-prod", ["secret"] = refusedSecret },
         }, Namespace);
 

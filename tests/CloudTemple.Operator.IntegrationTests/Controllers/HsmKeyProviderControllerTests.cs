@@ -61,6 +61,28 @@ public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, I
     }
 
     [Fact]
+    public async Task AVmThePlatformDoesNotKnow_IsBlockedNotFound_AndTheProviderIsNotReady()
+    {
+        await AdoptCpoolAsync();
+        await using var host = StartOperator();
+
+        await Apply("ghost-kms", "pay-01", "ghost-01");
+
+        var provider = await WaitForProviderAsync("ghost-kms",
+            p => p?.Status?.Conditions.Any(c => c.Type == "Stalled" && c.Status == ConditionStatus.True && c.ObservedGeneration == 1) == true
+                && p.Status.VirtualMachines.Any(v => v.Name == "pay-01" && v.State == EncryptionState.Encrypted),
+            "Stalled, with pay-01 encrypted");
+        var status = provider!.Status!;
+        var ghost = Assert.Single(status.VirtualMachines, v => v.Name == "ghost-01");
+        Assert.Equal(EncryptionState.Blocked, ghost.State);
+        Assert.Equal([EncryptionBlocker.NotFound], ghost.Reasons);
+        var stalled = status.Conditions.Single(c => c.Type == "Stalled");
+        Assert.Equal(PlatformReconciler<HsmKeyProvider, KeyProviderView>.SpecNotMet, stalled.Reason);
+        Assert.Contains("VM 'ghost-01'", stalled.Message, StringComparison.Ordinal);
+        Assert.Equal(ConditionStatus.False, status.Conditions.Single(c => c.Type == "Ready").Status);
+    }
+
+    [Fact]
     public async Task DeletingAProviderThatStillEncryptsVms_Waits_SaysWhich_ThenDecryptsThemOnceTheyLeaveTheSpec_AndDeletesIt()
     {
         await AdoptCpoolAsync();

@@ -59,7 +59,7 @@ public abstract class PlatformControllerTest(ControlPlaneFixture fixture, ITestO
         });
         await Client.CoreV1.CreateNamespacedSecretAsync(new V1Secret
         {
-            Metadata = new V1ObjectMeta { Name = CredentialsResolver.NamespaceSecret },
+            Metadata = new V1ObjectMeta { Name = CredentialsResolver.NamespaceSecret, Labels = new Dictionary<string, string> { [CredentialsPolicy.Label] = "true" } },
             StringData = new Dictionary<string, string> { ["id"] = "pat-acme-prod", ["secret"] = "sandbox-acme-prod-secret" },
         }, Namespace);
     }

@@ -29,7 +29,8 @@ public sealed class SampleTenantTests(ControlPlaneFixture fixture, ITestOutputHe
             InventoryPath = RepositoryPaths.Combine("config", "sandbox", "inventory.yaml"),
             Platform = SimulatorOptions.Immediate,
         });
-        var setup = new PlatformSetup("simulated", simulator.Address, new PlatformCredentials("pat-acme-prod", "sandbox-acme-prod-secret"));
+        var setup = new PlatformSetup("simulated", simulator.Address, new PlatformCredentials("pat-acme-prod", "sandbox-acme-prod-secret"),
+            new CredentialsPolicy { OperatorCredentialsNamespaces = [Namespace] });
         await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace,
             runtime => ControllerRegistry.Register(runtime, Client, setup), loggers: Loggers);
         var seedVolumes = simulator.Platform.GetBlockVolumes(Tenant).Select(v => v.Name).ToHashSet();

@@ -50,6 +50,10 @@ public sealed class OperatorProcess : IAsyncDisposable
         }
     }
 
+    // The test's namespace may use the operator's own credentials, as the sandbox grants them to demo, unless the test says otherwise.
+    private static bool GrantsCredentials(IReadOnlyList<string>? arguments) =>
+        arguments?.Any(a => a.StartsWith("--operator-credentials-namespaces", StringComparison.Ordinal)) == true;
+
     public static OperatorProcess Start(string kubeconfig, string namespaceName, IKubernetes client, IReadOnlyList<string>? extraArguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var (metricsPort, probePort, webhookPort) = (Ports.Free(), Ports.Free(), Ports.Free());
@@ -66,7 +70,7 @@ public sealed class OperatorProcess : IAsyncDisposable
             "--webhook-address", $"127.0.0.1:{webhookPort}",
             "--webhook-url", $"https://127.0.0.1:{webhookPort}",
             "--webhook-configuration", webhookConfiguration,
-        }.Concat(extraArguments ?? []))
+        }.Concat(extraArguments ?? []).Concat(GrantsCredentials(extraArguments) ? [] : ["--operator-credentials-namespaces", namespaceName]))
         {
             info.ArgumentList.Add(argument);
         }

@@ -40,17 +40,16 @@ public sealed class ActivityTests
         await using var service = await SimulatorService.StartAsync();
         await service.LoginAsync();
 
-        var (activityId, _) = await service.AcceptedAsync("/api/simulator/v1/backup-policies", new
-        {
-            organizationName = "Unknown Org",
-            tenantName = "acme-prod",
-            policyName = "daily",
-            contact = new { name = "Camille", email = "c@acme.example", phone = "+33 1" },
-            retention = new { days = 7 },
-        });
+        var (_, policyId) = await service.AcceptedAsync("/api/simulator/v1/backup-policies", PublicReadTests.BackupRequest());
+        var vmId = service.Platform.GetVirtualMachine(SimulatorService.AcmeTenant, "web-01")!.Id;
+
+        // The backup inventory has not seen the VM yet: the assignment is accepted, then fails with the provider's reason.
+        var assign = await service.PostAsync("/api/backup/v1/spp/policies/assign/virtual_machine", new { virtualMachineIds = new[] { vmId }, slaPolicies = new[] { policyId } });
+        Assert.Equal(HttpStatusCode.Created, assign.StatusCode);
+        var activityId = assign.Headers.Location!.OriginalString.Split('/')[^1];
 
         var failed = (await service.WaitForActivityAsync(activityId)).GetProperty("state").GetProperty("failed");
-        Assert.Contains("(K2)", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Hypervisor Inventory", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.True(failed.TryGetProperty("startDate", out _) && failed.TryGetProperty("stopDate", out _));
     }
 

@@ -37,12 +37,16 @@ public sealed class ActivityTests
     public async Task AFailedActivity_CarriesItsReason_AndIsNotTransientForARuleBroken()
     {
         await using var harness = await PlatformHarness.StartAsync();
-        var operation = await harness.Platform.Backup.RequestPolicyAsync(new BackupPolicyRequestSpecification(
-            "Unknown Org", "acme-prod", "daily", "Camille", "c@acme.example", "+33 1", new BackupRetentionSpecification(7)));
+        var policy = await harness.Platform.Backup.RequestPolicyAsync(new BackupPolicyRequestSpecification(
+            "Acme Assurances", "acme-prod", "daily", "Camille", "c@acme.example", "+33 1", new BackupRetentionSpecification(7)));
+        await harness.WaitAsync(policy);
+        var vmId = harness.Simulated.GetVirtualMachine(PlatformHarness.AcmeTenant, "web-01")!.Id;
 
+        // The backup inventory has not seen the VM yet: the provider's own rule, not a transient fault.
+        var operation = await harness.Platform.Backup.AssignSlaPoliciesAsync([vmId], [policy.ResourceId!]);
         var failure = await Assert.ThrowsAsync<OperationFailedException>(() => harness.WaitAsync(operation));
 
-        Assert.Contains("(K2)", failure.Reason, StringComparison.Ordinal);
+        Assert.Contains("Hypervisor Inventory", failure.Reason, StringComparison.Ordinal);
         Assert.False(failure.Transient);
         Assert.Equal(operation.ActivityId, failure.ActivityId);
     }

@@ -240,6 +240,9 @@ public sealed class SpecRulesTests
     private sealed class Directory(IReadOnlyList<string>? tenants) : ITenantDirectory
     {
         public Task<IReadOnlyList<string>?> OrganizationTenantsAsync(ICustomResource entity, CancellationToken cancellationToken) => Task.FromResult(tenants);
+
+        public Task<CloudTemple.Operator.Platform.TenantIdentity?> RequesterAsync(ICustomResource entity, CancellationToken cancellationToken) =>
+            Task.FromResult<CloudTemple.Operator.Platform.TenantIdentity?>(null);
     }
 
     private sealed class InMemoryNamespace : INamespaceView
@@ -255,5 +258,8 @@ public sealed class SpecRulesTests
         public Task<IReadOnlyList<T>> ListAsync<T>(string namespaceName, CancellationToken cancellationToken)
             where T : class, ICustomResource =>
             Task.FromResult<IReadOnlyList<T>>([.. _objects.OfType<T>().Where(o => o.Metadata.NamespaceProperty == namespaceName)]);
+
+        public Task<IReadOnlyList<ExternalIdClaim>> ClaimsAsync(Type entityType, string externalId, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<ExternalIdClaim>>([.. _objects.Where(o => o.GetType() == entityType).Select(o => ExternalIdClaim.Of(o, externalId)).OfType<ExternalIdClaim>()]);
     }
 }

@@ -67,5 +67,8 @@ public sealed class AdmissionHandlerTests
 
         public Task<IReadOnlyList<T>> ListAsync<T>(string namespaceName, CancellationToken cancellationToken)
             where T : class, ICustomResource => Task.FromResult<IReadOnlyList<T>>([]);
+
+        public Task<IReadOnlyList<ExternalIdClaim>> ClaimsAsync(Type entityType, string externalId, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<ExternalIdClaim>>([]);
     }
 }

@@ -22,6 +22,9 @@ internal sealed class ConsoleBackupDriver(PlatformSession session, ConsoleComput
     private readonly BackupInventory _inventory = new(session);
     private readonly ConcurrentDictionary<string, int> _inventoryRuns = new(StringComparer.Ordinal);
 
+    // The token names the tenant by id only, and a service request is a manual order here: nothing is sent.
+    public Task<TenantIdentity?> GetRequesterAsync(CancellationToken cancellationToken = default) => Task.FromResult<TenantIdentity?>(null);
+
     public Task<PlatformOperation> RequestPolicyAsync(BackupPolicyRequestSpecification specification, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(specification);

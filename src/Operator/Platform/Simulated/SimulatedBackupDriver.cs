@@ -13,6 +13,12 @@ internal sealed class SimulatedBackupDriver(PlatformSession session) : IBackupDr
     private const string Policies = "api/simulator/v1/backup-policies";
     private readonly BackupInventory _inventory = new(session);
 
+    public async Task<TenantIdentity?> GetRequesterAsync(CancellationToken cancellationToken = default)
+    {
+        var tenant = await session.GetAsync<TenantView>("/api/simulator/v1/tenant", cancellationToken).ConfigureAwait(false);
+        return new TenantIdentity(tenant.OrganizationName, tenant.TenantName);
+    }
+
     public Task<PlatformOperation> RequestPolicyAsync(BackupPolicyRequestSpecification specification, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(specification);
@@ -74,4 +80,6 @@ internal sealed class SimulatedBackupDriver(PlatformSession session) : IBackupDr
     private static string Path(string policyId) => $"{Policies}/{Uri.EscapeDataString(policyId)}";
 
     private static WriteIntent Change(string what, string policyId) => new($"{what} of backup policy {policyId}", "backupPolicy", ResourceId: policyId);
+
+    private sealed record TenantView(string TenantId, string TenantName, string OrganizationId, string OrganizationName);
 }
