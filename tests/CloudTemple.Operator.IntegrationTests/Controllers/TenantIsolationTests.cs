@@ -64,6 +64,24 @@ public sealed class TenantIsolationTests(ControlPlaneFixture fixture, ITestOutpu
     }
 
     [Fact]
+    public async Task AnAdoptedObject_WhoseExternalIdIsChanged_StallsInsteadOfStayingReadyOnTheOldId()
+    {
+        var first = Platform.CreateVlan(AcmeTenant, new VlanRequest("legacy-a", [Entities.Catalog.Zone.PAR7S])).ResourceId;
+        var second = Platform.CreateVlan(AcmeTenant, new VlanRequest("legacy-b", [Entities.Catalog.Zone.PAR7S])).ResourceId;
+        await using var host = StartOperator(Namespace);
+        await ApplyAsync(Namespace, $"kind: Vlan\nmetadata: {{name: legacy}}\nspec:\n  availabilityZones: [PAR7S]\n  externalId: {first}\n");
+        await WaitAsync<Vlan>(Namespace, "legacy", v => IsReady(v) && v!.Status!.ExternalId == first, "Ready on the first VLAN");
+
+        // The webhook refuses this change; bypassed, the object must stop vouching for the VLAN it manages.
+        await ApplyAsync(Namespace, $"kind: Vlan\nmetadata: {{name: legacy}}\nspec:\n  availabilityZones: [PAR7S]\n  externalId: {second}\n");
+
+        var vlan = await WaitAsync<Vlan>(Namespace, "legacy", v => StalledReason(v) == "ExternalIdChanged", "Stalled ExternalIdChanged");
+        Assert.Equal(first, vlan.Status!.ExternalId);
+        Assert.Contains($"this object manages {first}", vlan.Status.Conditions.Single(c => c.Type == ConditionTypes.Stalled).Message, StringComparison.Ordinal);
+        Assert.Equal(ConditionStatus.False, vlan.Status.Conditions.Single(c => c.Type == ConditionTypes.Ready).Status);
+    }
+
+    [Fact]
     public async Task ANamespaceNotGrantedTheOperatorsCredentials_StallsCredentialsNotFound_AndNothingIsCreated()
     {
         await CreateEvilNamespaceAsync(withCredentials: false);
