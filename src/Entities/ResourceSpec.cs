@@ -23,15 +23,17 @@ public abstract class ResourceSpec
     /// <summary>
     /// Id of an existing platform resource to adopt instead of creating one. Without it, a
     /// platform resource of the same name is never adopted silently: the object stalls with
-    /// reason AlreadyExists.
+    /// reason AlreadyExists. A resource belongs to one object of the cluster: an id another object
+    /// already names is refused (AlreadyManaged). Once set, it cannot change.
     /// </summary>
     [SchemaLength(1, 253)]
     public string? ExternalId { get; set; }
 
     /// <summary>
-    /// A Secret in this namespace with the keys "id" and "secret" (a personal access token of the
-    /// platform). Default: the Secret "cloudtemple-credentials" in this namespace if it exists,
-    /// else the operator's own credentials.
+    /// A Secret in this namespace, labelled iaas.cloud-temple.com/credentials=true, with the keys
+    /// "id" and "secret" (a personal access token of the platform). Default: the Secret
+    /// "cloudtemple-credentials" in this namespace if it exists, else the operator's own
+    /// credentials if the cluster admin grants them to this namespace.
     /// </summary>
     public LocalObjectReference? CredentialsSecretRef { get; set; }
 }
