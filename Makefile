@@ -34,8 +34,8 @@ build: restore ## Build everything; warnings are errors.
 
 .PHONY: manifests
 manifests: ## Regenerate config/crd (from src/Entities), config/rbac and config/webhook (from src/Operator).
-	$(DOTNET) run --project src/Operator -c $(CONFIGURATION) -- generate crds --root .
-	$(DOTNET) run --project src/Operator -c $(CONFIGURATION) --no-build -- generate rbac --root .
+	$(DOTNET) run --project src/Operator -c $(CONFIGURATION) -- generate crds --root $(CURDIR)
+	$(DOTNET) run --project src/Operator -c $(CONFIGURATION) --no-build -- generate rbac --root $(CURDIR)
 
 .PHONY: test
 # CT_CONTROL_PLANE_BIN: where hack/control-plane.sh cached kube-apiserver and etcd.
