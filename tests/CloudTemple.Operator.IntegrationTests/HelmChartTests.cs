@@ -1,5 +1,6 @@
 using CloudTemple.Operator.LocalControlPlane;
 using k8s;
+using k8s.Models;
 using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests;
@@ -29,7 +30,7 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         {
             "runAsNonRoot: true", "readOnlyRootFilesystem: true", "allowPrivilegeEscalation: false", "- ALL", "type: RuntimeDefault",
             "kind: CustomResourceDefinition", "name: cpools.iaas.cloud-temple.com", "name: hsmkeyproviders.iaas.cloud-temple.com",
-            "- cpools/status", "- cpools/finalizers", "--leader-elect=true", "replicas: 2",
+            "- cpools/status", "--leader-elect=true", "replicas: 2",
             "path: /validate/blockvolumes", "failurePolicy: Fail", "CLOUDTEMPLE_PLATFORM",
         })
         {
@@ -37,6 +38,21 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         }
 
         Assert.DoesNotContain("'*'", rendered.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("- cpools/finalizers", rendered.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithEveryNamespaceWatched_OneClusterRoleGrantsTheKinds_ReadingSecretsOnlyByName_AndNeverUpdatingStatus()
+    {
+        var objects = await RenderAsync();
+
+        var clusterRole = Assert.Single(objects.OfType<V1ClusterRole>());
+        var secrets = Assert.Single(clusterRole.Rules, r => r.Resources.Contains("secrets"));
+        Assert.Equal(["get"], secrets.Verbs);
+        Assert.Equal(["patch"], Assert.Single(clusterRole.Rules, r => r.Resources.Contains("cpools/status")).Verbs);
+        Assert.DoesNotContain(clusterRole.Rules, r => r.Verbs.Contains("update") && r.ApiGroups.Contains("iaas.cloud-temple.com"));
+        Assert.Equal(["op-leader-election"], objects.OfType<V1Role>().Select(r => r.Metadata.Name));
+        Assert.All(objects.OfType<V1ValidatingWebhookConfiguration>().Single().Webhooks, w => Assert.Null(w.NamespaceSelector));
     }
 
     [Theory]
@@ -87,6 +103,10 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         foreach (var (verb, resource, allowed) in new[]
         {
             ("patch", "cpools.iaas.cloud-temple.com/status", true),
+            ("update", "cpools.iaas.cloud-temple.com/status", false),
+            ("get", "secrets", true),
+            ("list", "secrets", false),
+            ("watch", "secrets", false),
             ("delete", "customresourcedefinitions.apiextensions.k8s.io", false),
             ("create", "secrets", false),
             ("list", "deployments.apps", false),
@@ -102,7 +122,18 @@ public sealed class HelmChartTests(ITestOutputHelper output)
 
     private Task<CommandResult> Helm(params string[] arguments) => HelmOn(null, arguments);
 
-    private async Task<CommandResult> HelmOn(ControlPlane? controlPlane, params string[] arguments)
+    private Task<CommandResult> HelmOn(ControlPlane? controlPlane, params string[] arguments) => RunHelmAsync(output, controlPlane?.KubeconfigPath, arguments);
+
+    // The chart rendered as release "op" in namespace "ops", as typed objects.
+    private async Task<IReadOnlyList<object>> RenderAsync(params string[] arguments)
+    {
+        var rendered = await Helm(["template", "op", s_chart, "--namespace", "ops", .. arguments]);
+        Assert.True(rendered.Succeeded, rendered.ToString());
+        return KubernetesYaml.LoadAllFromString(rendered.StandardOutput);
+    }
+
+    /// <summary>Runs the official helm with caches of its own, against <paramref name="kubeconfig"/> if given.</summary>
+    internal static async Task<CommandResult> RunHelmAsync(ITestOutputHelper output, string? kubeconfig, params string[] arguments)
     {
         var temp = Path.GetTempPath();
         var environment = new Dictionary<string, string>
@@ -111,9 +142,9 @@ public sealed class HelmChartTests(ITestOutputHelper output)
             ["HELM_CONFIG_HOME"] = Path.Combine(temp, "helm-config"),
             ["HELM_DATA_HOME"] = Path.Combine(temp, "helm-data"),
         };
-        if (controlPlane is not null)
+        if (kubeconfig is not null)
         {
-            environment["KUBECONFIG"] = controlPlane.KubeconfigPath;
+            environment["KUBECONFIG"] = kubeconfig;
         }
 
         var result = await CommandLine.RunAsync("helm", arguments, TimeSpan.FromMinutes(2), environment);
