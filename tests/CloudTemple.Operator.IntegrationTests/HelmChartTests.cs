@@ -55,6 +55,44 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         Assert.All(objects.OfType<V1ValidatingWebhookConfiguration>().Single().Webhooks, w => Assert.Null(w.NamespaceSelector));
     }
 
+    [Fact]
+    public async Task WithWatchNamespaces_ARoleInEachOfThemGrantsTheKinds_AndTheClusterRoleOnlyTheWebhookConfiguration()
+    {
+        var objects = await RenderAsync("--set", "watchNamespaces={team-a,team-b}");
+
+        var roles = objects.OfType<V1Role>().Where(r => r.Metadata.Name == "op").ToList();
+        Assert.Equal(["team-a", "team-b"], roles.Select(r => r.Metadata.NamespaceProperty).Order(StringComparer.Ordinal));
+        Assert.All(roles, role =>
+        {
+            Assert.Contains(role.Rules, r => r.Resources.Contains("cpools") && r.Verbs.Contains("watch"));
+            Assert.Equal(["get"], Assert.Single(role.Rules, r => r.Resources.Contains("secrets")).Verbs);
+        });
+        var bindings = objects.OfType<V1RoleBinding>().Where(b => b.Metadata.Name == "op").ToList();
+        Assert.Equal(["team-a", "team-b"], bindings.Select(b => b.Metadata.NamespaceProperty).Order(StringComparer.Ordinal));
+        Assert.All(bindings, b => Assert.Equal(("ServiceAccount", "op", "ops"), (b.Subjects.Single().Kind, b.Subjects.Single().Name, b.Subjects.Single().NamespaceProperty)));
+
+        var clusterRule = Assert.Single(Assert.Single(objects.OfType<V1ClusterRole>()).Rules);
+        Assert.Equal(["validatingwebhookconfigurations"], clusterRule.Resources);
+        Assert.Equal(["op"], clusterRule.ResourceNames);
+
+        // The webhook is called only for the watched namespaces, where the operator may read.
+        Assert.All(objects.OfType<V1ValidatingWebhookConfiguration>().Single().Webhooks, w =>
+            Assert.Equal(["team-a", "team-b"], w.NamespaceSelector.MatchExpressions.Single(e => e.Key == "kubernetes.io/metadata.name").Values));
+        var env = objects.OfType<V1Deployment>().Single().Spec.Template.Spec.Containers[0].Env;
+        Assert.Equal("team-a,team-b", env.Single(e => e.Name == "CLOUDTEMPLE_NAMESPACES").Value);
+    }
+
+    [Fact]
+    public async Task WithWatchNamespaces_AndCertManager_NothingIsGrantedClusterWide()
+    {
+        // cert-manager injects the CA: the operator needs no access to the ValidatingWebhookConfiguration.
+        var rendered = await Helm("template", "op", s_chart, "--namespace", "ops", "--set", "watchNamespaces={team-a}", "--set", "webhook.certificateMode=certManager");
+
+        Assert.True(rendered.Succeeded, rendered.ToString());
+        Assert.DoesNotContain("kind: ClusterRole", rendered.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("kind: Role\n", rendered.StandardOutput, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("replicaCount=0", "replicaCount: Must be greater than or equal to 1")]
     [InlineData("platform.name=aws", "platform.name must be one of the following")]

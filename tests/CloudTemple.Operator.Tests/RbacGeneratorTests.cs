@@ -70,8 +70,8 @@ public sealed class RbacGeneratorTests
     [Fact]
     public void TheClusterScopedRules_AreOnlyTheWebhookConfiguration_AsTheChartAssumes()
     {
-        // templates/rbac.yaml grants files/cluster-rules.yaml only with the self-managed webhook:
-        // a new cluster-scoped rule needs a look there.
+        // templates/rbac.yaml grants files/cluster-rules.yaml only with the self-managed webhook, and
+        // keeps it when watchNamespaces narrows the rest to Roles: a new cluster-scoped rule needs a look there.
         var cluster = Assert.Single(s_grants, g => g.Scope == RbacScope.Cluster);
 
         Assert.Equal(["validatingwebhookconfigurations"], cluster.Rule.Resources);
