@@ -25,6 +25,10 @@ public sealed partial class HelmChartNamespacedInstallTests(ControlPlaneFixture 
         var install = await HelmChartTests.RunHelmAsync(_output, Fixture.ControlPlane.KubeconfigPath,
             "install", release, RepositoryPaths.Combine("charts", "cloudtemple-operator"), "--namespace", Namespace, "--skip-crds",
             "--set", $"watchNamespaces={{{Namespace}}}", "--set", "webhook.enabled=false", "--set", "replicaCount=1",
+            // The API server validates the NetworkPolicy with sources of every kind.
+            "--set", "networkPolicy.metrics.from[0].podSelector.matchLabels.app=prometheus",
+            "--set", "networkPolicy.metrics.from[0].namespaceSelector.matchLabels.team=observability",
+            "--set", "networkPolicy.extraIngress[0].ports[0].port=8081", "--set", "networkPolicy.extraIngress[0].from[0].ipBlock.cidr=10.0.0.0/8",
             "--wait=false");
         Assert.True(install.Succeeded, install.ToString());
         try

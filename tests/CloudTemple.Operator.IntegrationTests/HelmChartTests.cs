@@ -93,10 +93,29 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         Assert.Contains("kind: Role\n", rendered.StandardOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheNetworkPolicy_AdmitsOnlyTheWebhookAndMetricsPorts_FromTheConfiguredSources()
+    {
+        var objects = await RenderAsync("--set", "networkPolicy.webhook.from[0].ipBlock.cidr=172.16.0.0/28");
+
+        var policy = Assert.Single(objects.OfType<V1NetworkPolicy>());
+        Assert.Equal(["Ingress"], policy.Spec.PolicyTypes);
+        Assert.Equal("op", policy.Spec.PodSelector.MatchLabels["app.kubernetes.io/instance"]);
+        Assert.Equal(2, policy.Spec.Ingress.Count);
+        var webhook = Assert.Single(policy.Spec.Ingress, r => r.Ports.Single().Port.Value == "9443");
+        Assert.Equal("172.16.0.0/28", webhook.FromProperty.Single().IpBlock.Cidr);
+        var metrics = Assert.Single(policy.Spec.Ingress, r => r.Ports.Single().Port.Value == "8080");
+        Assert.Equal("monitoring", metrics.FromProperty.Single().NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"]);
+
+        Assert.Empty((await RenderAsync("--set", "networkPolicy.enabled=false")).OfType<V1NetworkPolicy>());
+    }
+
     [Theory]
     [InlineData("replicaCount=0", "replicaCount: Must be greater than or equal to 1")]
     [InlineData("platform.name=aws", "platform.name must be one of the following")]
     [InlineData("webhook.certificateMode=manual", "webhook.certificateMode must be one of the following")]
+    [InlineData("networkPolicy.webhook.from[0].ipBlock.cidr=apiserver", "networkPolicy.webhook.from.0.ipBlock.cidr: Does not match pattern")]
+    [InlineData("networkPolicy.metrics.from[0].serviceSelector.app=prometheus", "networkPolicy.metrics.from.0: Additional property serviceSelector is not allowed")]
     public async Task ValuesThatMakeNoSense_AreRefusedByTheSchema_NamingTheValue(string value, string message)
     {
         var rendered = await Helm("template", "op", s_chart, "--set", value);
@@ -136,6 +155,8 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         Assert.Equal(6, webhook.Webhooks.Count);
         var secret = await client.CoreV1.ReadNamespacedSecretAsync("cloudtemple-operator-credentials", "cloudtemple-system");
         Assert.Equal(["id", "secret"], secret.Data.Keys.Order());
+        var policy = await client.NetworkingV1.ReadNamespacedNetworkPolicyAsync("cloudtemple-operator", "cloudtemple-system");
+        Assert.Equal(["8080", "9443"], policy.Spec.Ingress.Select(r => r.Ports.Single().Port.Value).Order(StringComparer.Ordinal));
 
         var kubectl = new Kubectl(controlPlane.KubeconfigPath);
         foreach (var (verb, resource, allowed) in new[]
