@@ -110,10 +110,30 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         Assert.Empty((await RenderAsync("--set", "networkPolicy.enabled=false")).OfType<V1NetworkPolicy>());
     }
 
+    [Fact]
+    public async Task TheGrantedCredentialsValues_BecomeFlags_OnlyWhenSet_AndTheChartsSecretCarriesTheCredentialsLabel()
+    {
+        var defaults = (await RenderAsync()).OfType<V1Deployment>().Single().Spec.Template.Spec.Containers[0].Args;
+        Assert.DoesNotContain(defaults, a => a.StartsWith("--operator-credentials-namespaces", StringComparison.Ordinal) || a.StartsWith("--platform-url-allow", StringComparison.Ordinal));
+
+        var objects = await RenderAsync(
+            "--set", "credentials.namespaces={team-a,team-b}", "--set", "platform.allowedUrls={https://shiva.cloud-temple.com,https://api.example.com/v1}",
+            "--set", "credentials.id=pat-id", "--set", "credentials.secret=pat-secret");
+        var args = objects.OfType<V1Deployment>().Single().Spec.Template.Spec.Containers[0].Args;
+        Assert.Contains("--operator-credentials-namespaces=team-a,team-b", args);
+        Assert.Contains("--platform-url-allow=https://shiva.cloud-temple.com,https://api.example.com/v1", args);
+        Assert.Equal("true", objects.OfType<V1Secret>().Single().Metadata.Labels["iaas.cloud-temple.com/credentials"]);
+
+        var everyNamespace = await RenderAsync("--set", "credentials.namespaces={*}");
+        Assert.Contains("--operator-credentials-namespaces=*", everyNamespace.OfType<V1Deployment>().Single().Spec.Template.Spec.Containers[0].Args);
+    }
+
     [Theory]
     [InlineData("replicaCount=0", "replicaCount: Must be greater than or equal to 1")]
     [InlineData("platform.name=aws", "platform.name must be one of the following")]
     [InlineData("webhook.certificateMode=manual", "webhook.certificateMode must be one of the following")]
+    [InlineData("platform.allowedUrls={http://shiva.cloud-temple.com}", "platform.allowedUrls.0: Does not match pattern")]
+    [InlineData("credentials.namespaces={Team_A}", "credentials.namespaces.0: Does not match pattern")]
     [InlineData("networkPolicy.webhook.from[0].ipBlock.cidr=apiserver", "networkPolicy.webhook.from.0.ipBlock.cidr: Does not match pattern")]
     [InlineData("networkPolicy.metrics.from[0].serviceSelector.app=prometheus", "networkPolicy.metrics.from.0: Additional property serviceSelector is not allowed")]
     public async Task ValuesThatMakeNoSense_AreRefusedByTheSchema_NamingTheValue(string value, string message)
@@ -155,6 +175,7 @@ public sealed class HelmChartTests(ITestOutputHelper output)
         Assert.Equal(6, webhook.Webhooks.Count);
         var secret = await client.CoreV1.ReadNamespacedSecretAsync("cloudtemple-operator-credentials", "cloudtemple-system");
         Assert.Equal(["id", "secret"], secret.Data.Keys.Order());
+        Assert.Equal("true", secret.Metadata.Labels["iaas.cloud-temple.com/credentials"]);
         var policy = await client.NetworkingV1.ReadNamespacedNetworkPolicyAsync("cloudtemple-operator", "cloudtemple-system");
         Assert.Equal(["8080", "9443"], policy.Spec.Ingress.Select(r => r.Ports.Single().Port.Value).Order(StringComparer.Ordinal));
 
