@@ -55,7 +55,8 @@ internal sealed class Stack : IAsyncDisposable
             (await kubectl.RunAsync("create", "namespace", Namespace).ConfigureAwait(false)).EnsureSuccess();
             var inventory = Path.Combine(directory, "inventory.yaml");
             Workload.WriteInventory(inventory, units);
-            var platform = await SimulatorProcess.StartAsync(Bin, inventory, Path.Combine(directory, "platform.json"), simulatorArguments,
+            // --debug-routes: the figures and the chaos checks read /debug/requests and /debug/state.
+            var platform = await SimulatorProcess.StartAsync(Bin, inventory, Path.Combine(directory, "platform.json"), [.. simulatorArguments, "--debug-routes"],
                 new ProcessLog(Path.Combine(directory, "platform.log"))).ConfigureAwait(false);
             return new Stack(directory, controlPlane, platform, new ProcessLog(Path.Combine(directory, "operator.log")));
         }

@@ -47,7 +47,6 @@ public sealed class CrdGeneratorTests
         Assert.DoesNotContain("\"*\"", rbac, StringComparison.Ordinal);
         Assert.DoesNotContain("- '*'", rbac, StringComparison.Ordinal);
         Assert.Contains("cpools/status", rbac, StringComparison.Ordinal);
-        Assert.Contains("cpools/finalizers", rbac, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -22,7 +22,7 @@ public interface IEventSink
 /// then a slow refill, as client-go's recorder does) so that a flapping object cannot flood etcd.
 /// Publishing is fire-and-forget: a failed event is logged, never fails a reconcile.
 /// </summary>
-[Rbac("events.k8s.io", "events", "create", "patch")]
+[Rbac("events.k8s.io", "events", "create", Scope = RbacScope.WatchedNamespaces, Reason = "create publishes an event about an object (never patched: no series)")]
 public sealed partial class EventRecorder : IDisposable
 {
     private readonly IKubernetes _client;

@@ -10,7 +10,7 @@ namespace CloudTemple.Operator.Runtime;
 /// replica stands for election again. On shutdown the lease is released so that another replica
 /// takes over without waiting for it to expire.
 /// </summary>
-[Rbac("coordination.k8s.io", "leases", "get", "create", "update", Scope = RbacScope.OperatorNamespace)]
+[Rbac("coordination.k8s.io", "leases", "get", "create", "update", Scope = RbacScope.OperatorNamespace, Reason = "the leader Lease (LeaseLock: get, create the first time, update to renew and release)")]
 public sealed partial class LeaderGate(IKubernetes client, RuntimeOptions options, OperatorMetrics metrics, ILogger logger)
 {
     private volatile bool _leading;

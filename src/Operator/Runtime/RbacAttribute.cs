@@ -3,11 +3,17 @@ namespace CloudTemple.Operator.Runtime;
 /// <summary>Where a permission applies.</summary>
 public enum RbacScope
 {
-    /// <summary>Every namespace (ClusterRole).</summary>
+    /// <summary>A cluster-scoped resource (e.g. a ValidatingWebhookConfiguration): always a ClusterRole.</summary>
     Cluster,
 
     /// <summary>The operator's own namespace, where its leader Lease lives (Role).</summary>
     OperatorNamespace,
+
+    /// <summary>
+    /// A namespaced resource in the namespaces the operator watches: a ClusterRole when it watches every
+    /// namespace, a Role in each watched namespace otherwise (the chart's <c>watchNamespaces</c>).
+    /// </summary>
+    WatchedNamespaces,
 }
 
 /// <summary>
@@ -31,4 +37,7 @@ public sealed class RbacAttribute(string group, string resource, params string[]
 
     /// <summary>Restricts the permission to objects of these names (not possible for create, list or watch).</summary>
     public string[]? ResourceNames { get; init; }
+
+    /// <summary>What the permission is for, written with the class's name above the generated rule.</summary>
+    public string? Reason { get; init; }
 }

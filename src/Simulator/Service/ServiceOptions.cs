@@ -69,6 +69,12 @@ public sealed record ServiceOptions
     /// <summary>How long after a change the state file is written, at most.</summary>
     public TimeSpan SaveDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// Whether /debug/state and /debug/requests are served (unauthenticated, for the benchmark and the
+    /// chaos soak); off by default, and token secrets are redacted from /debug/state even when on.
+    /// </summary>
+    public bool DebugRoutes { get; init; }
+
     /// <summary>The clock; the system's unless a test gives one.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -33,10 +33,16 @@ public static class SimulatorCommand
         var stuck = Option("--fault-stuck", "CLOUDTEMPLE_SIMULATOR_FAULT_STUCK", "0", "Fraction (0–1) of operations that stay waiting longer (see --fault-stuck-for).");
         var stuckFor = Option("--fault-stuck-for", "CLOUDTEMPLE_SIMULATOR_FAULT_STUCK_FOR", "30s", "How long a stuck operation stays waiting beyond the usual before it runs.");
         var activity404 = Option("--fault-activity-404", "CLOUDTEMPLE_SIMULATOR_FAULT_ACTIVITY_404", "0", "The first N polls of each activity answer 404.");
+        var debugRoutes = new Option<bool>("--debug-routes")
+        {
+            Description = "Serve /debug/state (the whole platform, token secrets redacted) and /debug/requests without authentication, for the benchmark and the chaos soak; off by default. [env: CLOUDTEMPLE_SIMULATOR_DEBUG_ROUTES]",
+            DefaultValueFactory = _ => string.Equals(Environment.GetEnvironmentVariable("CLOUDTEMPLE_SIMULATOR_DEBUG_ROUTES"), "true", StringComparison.OrdinalIgnoreCase),
+        };
 
         var root = new RootCommand("The simulated Cloud Temple platform, served on loopback: the public API's shape and a provisioning API of its own.")
         {
             urls, state, inventory, durations, tokenLifetime, seed, tooMany, burst, burstEvery, retryAfter, serverErrors, latency, transient, stuck, stuckFor, activity404,
+            debugRoutes,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,6 +53,7 @@ public static class SimulatorCommand
                 InventoryPath = NullIfEmpty(parse.GetValue(inventory)),
                 Platform = ParseDurations(new SimulatorOptions(), parse.GetValue(durations) ?? []),
                 TokenLifetime = Duration(parse.GetValue(tokenLifetime)!),
+                DebugRoutes = parse.GetValue(debugRoutes),
                 Faults = new FaultOptions
                 {
                     Seed = int.Parse(parse.GetValue(seed)!, CultureInfo.InvariantCulture),

@@ -70,9 +70,13 @@ public sealed class SimulatorHost : IAsyncDisposable
         app.MapGet("/healthz", () => "ok");
 
         // Inspection for the benchmark and the chaos soak, outside /api: no token, no faults, never
-        // counted. The whole platform as the state file has it, and the API requests served so far.
-        app.MapGet("/debug/state", () => Results.Json(platform.Export(), StateFile.Json));
-        app.MapGet("/debug/requests", () => requests.Snapshot());
+        // counted, so only with --debug-routes. The whole platform as the state file has it but for
+        // the personal access tokens' secrets, and the API requests served so far.
+        if (options.DebugRoutes)
+        {
+            app.MapGet("/debug/state", () => Results.Json(Redacted(platform.Export()), StateFile.Json));
+            app.MapGet("/debug/requests", () => requests.Snapshot());
+        }
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -87,6 +91,16 @@ public sealed class SimulatorHost : IAsyncDisposable
         Platform.FindPersonalAccessToken(personalAccessTokenId, secret) is { } token
             ? _tokens.Issue(token, Platform.GetTenant(token.TenantId)!.OrganizationId)
             : null;
+
+    /// <summary>What /debug/state shows: the snapshot without the secrets of the personal access tokens.</summary>
+    public static PlatformSnapshot Redacted(PlatformSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return snapshot with { PersonalAccessTokens = [.. snapshot.PersonalAccessTokens.Select(t => t with { Secret = RedactedSecret })] };
+    }
+
+    /// <summary>What stands for a token's secret in /debug/state.</summary>
+    public const string RedactedSecret = "(redacted)";
 
     /// <summary>Runs until the token is cancelled or the host is asked to stop (Ctrl-C, SIGTERM).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => _app.WaitForShutdownAsync(cancellationToken);

@@ -54,11 +54,15 @@ public sealed class OperatorProcess : IAsyncDisposable
     private static bool GrantsCredentials(IReadOnlyList<string>? arguments) =>
         arguments?.Any(a => a.StartsWith("--operator-credentials-namespaces", StringComparison.Ordinal)) == true;
 
-    public static OperatorProcess Start(string kubeconfig, string namespaceName, IKubernetes client, IReadOnlyList<string>? extraArguments = null, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>Starts the operator watching <paramref name="namespaceName"/>; <paramref name="webhook"/> false turns its webhook off.</summary>
+    public static OperatorProcess Start(string kubeconfig, string namespaceName, IKubernetes client, IReadOnlyList<string>? extraArguments = null, IReadOnlyDictionary<string, string>? environment = null, bool webhook = true)
     {
         var (metricsPort, probePort, webhookPort) = (Ports.Free(), Ports.Free(), Ports.Free());
         var webhookConfiguration = $"cloudtemple-operator-{namespaceName}";
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        string[] webhookArguments = webhook
+            ? ["--webhook-address", $"127.0.0.1:{webhookPort}", "--webhook-url", $"https://127.0.0.1:{webhookPort}", "--webhook-configuration", webhookConfiguration]
+            : ["--webhook-address", "off"];
         foreach (var argument in new[]
         {
             Path.Combine(AppContext.BaseDirectory, "cloudtemple-operator.dll"), "run",
@@ -67,10 +71,7 @@ public sealed class OperatorProcess : IAsyncDisposable
             "--leader-election-namespace", namespaceName,
             "--metrics-address", $"127.0.0.1:{metricsPort}",
             "--probe-address", $"127.0.0.1:{probePort}",
-            "--webhook-address", $"127.0.0.1:{webhookPort}",
-            "--webhook-url", $"https://127.0.0.1:{webhookPort}",
-            "--webhook-configuration", webhookConfiguration,
-        }.Concat(extraArguments ?? []).Concat(GrantsCredentials(extraArguments) ? [] : ["--operator-credentials-namespaces", namespaceName]))
+        }.Concat(webhookArguments).Concat(extraArguments ?? []).Concat(GrantsCredentials(extraArguments) ? [] : ["--operator-credentials-namespaces", namespaceName]))
         {
             info.ArgumentList.Add(argument);
         }
