@@ -27,9 +27,8 @@ public sealed class RbacGeneratorTests
         expected[(RbacScope.WatchedNamespaces, "/secrets")] = "get";
         expected[(RbacScope.WatchedNamespaces, "events.k8s.io/events")] = "create";
         expected[(RbacScope.OperatorNamespace, "coordination.k8s.io/leases")] = "create,get,update";
-        // A cluster install needs get and patch (InjectCaBundleAsync); update is declared by WebhookRegistration
-        // for ApplyAsync, which replaces the whole configuration in local mode only.
-        expected[(RbacScope.Cluster, "admissionregistration.k8s.io/validatingwebhookconfigurations")] = "get,patch,update";
+        // A cluster install needs get and patch (InjectCaBundleAsync); local mode's ApplyAsync runs with the developer's kubeconfig.
+        expected[(RbacScope.Cluster, "admissionregistration.k8s.io/validatingwebhookconfigurations")] = "get,patch";
 
         Assert.Equal(expected.OrderBy(e => e.Key.ToString(), StringComparer.Ordinal), granted.OrderBy(e => e.Key.ToString(), StringComparer.Ordinal));
     }

@@ -14,7 +14,8 @@ namespace CloudTemple.Operator.Webhooks;
 /// (Helm, kustomize) creates it pointing at the webhook Service and the operator only injects its
 /// CA bundle; run locally with a URL, the operator writes the whole configuration itself.
 /// </summary>
-[Rbac("admissionregistration.k8s.io", "validatingwebhookconfigurations", "get", "patch", "update", ResourceNames = ["cloudtemple-operator"])]
+[Rbac("admissionregistration.k8s.io", "validatingwebhookconfigurations", "get", "patch", ResourceNames = ["cloudtemple-operator"],
+    Reason = "InjectCaBundleAsync: read the configuration, patch its CA bundle (ApplyAsync and DeleteAsync serve local mode, run with the developer's kubeconfig)")]
 public sealed class WebhookRegistration(IKubernetes client, string name)
 {
     /// <summary>The configuration for the six kinds, calling the webhook at <paramref name="url"/> (local mode).</summary>
