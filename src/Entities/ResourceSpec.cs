@@ -25,7 +25,7 @@ public abstract class ResourceSpec
     /// platform resource of the same name is never adopted silently: the object stalls with
     /// reason AlreadyExists.
     /// </summary>
-    [SchemaLength(1, 253)]
+    [SchemaLength(1, ApiBounds.NameLength)]
     public string? ExternalId { get; set; }
 
     /// <summary>
@@ -61,6 +61,6 @@ public sealed record LocalObjectReference
 {
     /// <summary>Name of the object, in the same namespace as the referrer.</summary>
     [SchemaRequired]
-    [SchemaLength(1, 253)]
+    [SchemaLength(1, ApiBounds.NameLength)]
     public string Name { get; set; } = string.Empty;
 }

@@ -62,6 +62,8 @@ public sealed class PlatformCatalogTests
         Assert.Equal(PlatformCatalog.MaximumCpoolGpus, PlatformCatalog.MaximumHosts * PlatformCatalog.Blades.Max(b => b.GpusPerHost));
         Assert.Equal(PlatformCatalog.HighestIopsPerTiB, PlatformCatalog.StorageClasses.Max(c => c.IopsPerTiB));
         Assert.Equal(65536, PlatformCatalog.MaximumVolumeGiB);
+        Assert.Equal(Entities.ApiBounds.Zones, PlatformCatalog.Zones.Count);
+        Assert.Equal(Entities.ApiBounds.EncryptionBlockers, Enum.GetValues<Entities.EncryptionBlocker>().Length);
     }
 
     [Fact]
