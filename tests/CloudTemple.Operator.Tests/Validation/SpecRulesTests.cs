@@ -77,6 +77,69 @@ public sealed class SpecRulesTests
     }
 
     [Fact]
+    public async Task C9_AThousandRulesThatAllShareOneVm_ContradictNothing()
+    {
+        // The worst case of the index: every Affinity rule meets every AntiAffinity rule once (500 × 500).
+        var cpool = Cpool();
+        cpool.Spec.AffinityRules = [.. Enumerable.Range(0, ApiBounds.AffinityRulesPerCpool).Select(i => new AffinityRule
+        {
+            Name = $"r{i}", Type = i % 2 == 0 ? AffinityType.Affinity : AffinityType.AntiAffinity, VirtualMachines = ["shared", $"vm-{i}"],
+        })];
+
+        Assert.Empty(await Check(cpool));
+    }
+
+    [Fact]
+    public async Task C9_AContradiction_IsFoundAmongAThousandRulesOf1024Vms()
+    {
+        var cpool = Cpool();
+        cpool.Spec.AffinityRules = [.. Enumerable.Range(0, ApiBounds.AffinityRulesPerCpool).Select(i => new AffinityRule
+        {
+            Name = $"r{i}",
+            Type = i % 2 == 0 ? AffinityType.Affinity : AffinityType.AntiAffinity,
+            VirtualMachines = [.. Enumerable.Range(0, ApiBounds.VirtualMachinesPerAffinityRule).Select(v => $"vm-{i}-{v}")],
+        })];
+        cpool.Spec.AffinityRules[999].VirtualMachines.AddRange(["vm-0-7", "vm-0-3"]);
+        cpool.Spec.AffinityRules[999].VirtualMachines.RemoveRange(0, 2);
+
+        var violation = Assert.Single(await Check(cpool));
+
+        Assert.Equal(("spec.affinityRules", "C9"), (violation.Field, violation.Rule));
+        Assert.Contains("'r0' (Affinity) and 'r999' (AntiAffinity) both join and separate vm-0-3 and vm-0-7", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task C9_ManyContradictions_NameTheFirstTen_AndCountTheRest()
+    {
+        var cpool = Cpool();
+        cpool.Spec.AffinityRules = [.. Enumerable.Range(0, 500).SelectMany(i => new[]
+        {
+            new AffinityRule { Name = $"together-{i}", Type = AffinityType.Affinity, VirtualMachines = [$"a-{i}", $"b-{i}"] },
+            new AffinityRule { Name = $"apart-{i}", Type = AffinityType.AntiAffinity, VirtualMachines = [$"b-{i}", $"a-{i}"] },
+        })];
+
+        var violations = await Check(cpool);
+
+        Assert.Equal(11, violations.Count);
+        Assert.All(violations, v => Assert.Equal(("spec.affinityRules", "C9"), (v.Field, v.Rule)));
+        Assert.Contains("'together-0' (Affinity) and 'apart-0' (AntiAffinity)", violations[0].Message, StringComparison.Ordinal);
+        Assert.StartsWith("490 more AntiAffinity rules contradict an Affinity rule", violations[10].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task C9_AVmNamedTwiceInARule_IsNotASecondVmInCommon()
+    {
+        var cpool = Cpool();
+        cpool.Spec.AffinityRules =
+        [
+            new AffinityRule { Name = "together", Type = AffinityType.Affinity, VirtualMachines = ["a", "b"] },
+            new AffinityRule { Name = "apart", Type = AffinityType.AntiAffinity, VirtualMachines = ["a", "a", "c"] },
+        ];
+
+        Assert.Empty(await Check(cpool));
+    }
+
+    [Fact]
     public async Task B8_AVolume_CanGrow_ButNeverShrink()
     {
         Assert.Empty(await Check(Volume(size: 2048), Volume(size: 1024)));
@@ -222,10 +285,10 @@ public sealed class SpecRulesTests
         Spec = new() { AvailabilityZone = zone, BladeType = blade, Hosts = hosts, MemoryGiB = memory, HypervisorBuild = build },
     };
 
-    private static BlockVolume Volume(string name = "data", Zone zone = Zone.PAR7S, StorageClass storageClass = StorageClass.Premium, long size = 1024, VolumeReplicationSpec? replication = null) => new()
+    private static BlockVolume Volume(string name = "data", Zone zone = Zone.PAR7S, StorageClass storageClass = StorageClass.Premium, long size = 1024, VolumeReplicationSpec? replication = null, string? externalId = null) => new()
     {
         Metadata = new() { Name = name, NamespaceProperty = "ns" },
-        Spec = new() { AvailabilityZone = zone, StorageClass = storageClass, SizeGiB = size, Replication = replication },
+        Spec = new() { AvailabilityZone = zone, StorageClass = storageClass, SizeGiB = size, Replication = replication, ExternalId = externalId },
     };
 
     private static VolumeReplicationSpec Mirror(Zone target) =>
