@@ -71,19 +71,19 @@ public sealed class BackupContact
 public sealed class BackupRetention
 {
     /// <summary>Daily backups kept, in days, at most 36,500 (a century).</summary>
-    [SchemaRange(0, ApiBounds.RetentionDays)]
+    [SchemaRange(0, ApiBounds.RetentionDays, Rule = "K2")]
     public int Days { get; set; }
 
     /// <summary>Weekly backups kept, in weeks, at most 5,200 (a century).</summary>
-    [SchemaRange(0, ApiBounds.RetentionWeeks)]
+    [SchemaRange(0, ApiBounds.RetentionWeeks, Rule = "K2")]
     public int Weeks { get; set; }
 
     /// <summary>Monthly backups kept, in months, at most 1,200 (a century).</summary>
-    [SchemaRange(0, ApiBounds.RetentionMonths)]
+    [SchemaRange(0, ApiBounds.RetentionMonths, Rule = "K2")]
     public int Months { get; set; }
 
     /// <summary>Yearly backups kept, in years, at most 100.</summary>
-    [SchemaRange(0, ApiBounds.RetentionYears)]
+    [SchemaRange(0, ApiBounds.RetentionYears, Rule = "K2")]
     public int Years { get; set; }
 }
 

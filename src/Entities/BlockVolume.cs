@@ -35,7 +35,7 @@ public sealed class BlockVolumeSpec : ResourceSpec
     /// A volume can grow, never shrink (rule B8).
     /// </summary>
     [SchemaRequired]
-    [SchemaRange(PlatformCatalog.MinimumVolumeGiB, PlatformCatalog.MaximumVolumeGiB)]
+    [SchemaRange(PlatformCatalog.MinimumVolumeGiB, PlatformCatalog.MaximumVolumeGiB, Rule = "B1")]
     public long SizeGiB { get; set; }
 
     /// <summary>Cpools of this namespace, in the same zone, that mount the volume as a datastore (rule B6); at most 64, as vSphere mounts a datastore on at most 64 hosts.</summary>

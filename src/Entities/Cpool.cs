@@ -33,14 +33,14 @@ public sealed class CpoolSpec : ResourceSpec
 
     /// <summary>Number of hosts, 1 to 32 (rule C1); more than 32 needs a second Cpool. Fewer than 2 hosts means no HA restart and no 99.99 % SLA (rule C5).</summary>
     [SchemaRequired]
-    [SchemaRange(PlatformCatalog.MinimumHosts, PlatformCatalog.MaximumHosts)]
+    [SchemaRange(PlatformCatalog.MinimumHosts, PlatformCatalog.MaximumHosts, Rule = "C1")]
     public int Hosts { get; set; }
 
     /// <summary>
     /// Memory reservation in GiB, between hosts × 128 and hosts × the blade's RAM (rule C4).
     /// Default: hosts × 128.
     /// </summary>
-    [SchemaRange(PlatformCatalog.MinimumMemoryPerHostGiB, PlatformCatalog.MaximumCpoolMemoryGiB)]
+    [SchemaRange(PlatformCatalog.MinimumMemoryPerHostGiB, PlatformCatalog.MaximumCpoolMemoryGiB, Rule = "C4")]
     public int? MemoryGiB { get; set; }
 
     /// <summary>Whether vSphere HA restarts the VMs of a failed host on the others. Default: true.</summary>

@@ -35,7 +35,7 @@ public sealed class VmReplicationSpec : ResourceSpec
 
     /// <summary>Recovery point objective: how often writes are sent to the standby site, 1 to 24 hours (rule V1).</summary>
     [SchemaRequired]
-    [SchemaRange(PlatformCatalog.MinimumRpoHours, PlatformCatalog.MaximumRpoHours)]
+    [SchemaRange(PlatformCatalog.MinimumRpoHours, PlatformCatalog.MaximumRpoHours, Rule = "V1")]
     public int RpoHours { get; set; }
 
     /// <summary>True activates the mirror VM at the standby site (rule V4). Default: false.</summary>

@@ -20,6 +20,9 @@ public sealed class SchemaRangeAttribute(long minimum, long maximum) : Attribute
 
     /// <summary>The largest value allowed.</summary>
     public long Maximum { get; } = maximum;
+
+    /// <summary>The id of the domain rule the bounds come from (e.g. "C1"), named when the webhook refuses a value the schema let through.</summary>
+    public string? Rule { get; init; }
 }
 
 /// <summary>A regular expression the string must match (OpenAPI <c>pattern</c>).</summary>

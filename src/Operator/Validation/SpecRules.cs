@@ -24,6 +24,14 @@ public static class SpecRules
     /// </summary>
     public static async Task<IReadOnlyList<Violation>> CheckAsync(ICustomResource current, ICustomResource? old, INamespaceView view, ITenantDirectory? tenants, CancellationToken cancellationToken)
     {
+        // The schema's bounds first, for an object that came past the schema: every rule below
+        // assumes a spec within them, which keeps its work bounded and its arithmetic in range.
+        var outOfBounds = SpecBounds.Check(current.CommonSpec, "spec");
+        if (outOfBounds.Count > 0)
+        {
+            return outOfBounds;
+        }
+
         var violations = new List<Violation>();
         if (old is not null)
         {

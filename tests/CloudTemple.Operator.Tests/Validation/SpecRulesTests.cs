@@ -77,6 +77,21 @@ public sealed class SpecRulesTests
     }
 
     [Fact]
+    public async Task C9_TenThousandAffinityRules_AreRefusedByTheirBound_BeforeAnyPairIsCompared()
+    {
+        var cpool = Cpool();
+        cpool.Spec.AffinityRules = [.. Enumerable.Range(0, 10_000).Select(i => new AffinityRule
+        {
+            Name = $"r{i}", Type = i % 2 == 0 ? AffinityType.Affinity : AffinityType.AntiAffinity, VirtualMachines = ["shared-1", "shared-2", $"vm-{i}"],
+        })];
+
+        var violation = Assert.Single(await Check(cpool));
+
+        Assert.Equal(("spec.affinityRules", "bounds"), (violation.Field, violation.Rule));
+        Assert.Contains($"10000 items, at most {ApiBounds.AffinityRulesPerCpool} are allowed", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task C9_AThousandRulesThatAllShareOneVm_ContradictNothing()
     {
         // The worst case of the index: every Affinity rule meets every AntiAffinity rule once (500 × 500).
@@ -137,6 +152,29 @@ public sealed class SpecRulesTests
         ];
 
         Assert.Empty(await Check(cpool));
+    }
+
+    [Fact]
+    public async Task C1_AHostCountPastTheSchema_IsRefusedWithItsRule_InsteadOfOverflowingTheMemoryFigures() =>
+        Assert.Equal(("spec.hosts", "C1"), Only(await Check(Cpool(hosts: 2_000_000_000))));
+
+    [Fact]
+    public async Task B1_ASizePastTheSchema_IsRefusedWithItsRule()
+    {
+        var violation = Assert.Single(await Check(Volume(size: 9_000_000_000_000_000_000)));
+        Assert.Equal(("spec.sizeGiB", "B1"), (violation.Field, violation.Rule));
+        Assert.Contains("500 to 65536 are allowed", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AStringPastItsMaxLength_InAList_IsRefusedNamingTheItem()
+    {
+        var provider = new HsmKeyProvider { Metadata = new() { Name = "kms", NamespaceProperty = "ns" }, Spec = new() { EncryptedVirtualMachines = ["ok", new string('x', 81)] } };
+
+        var violation = Assert.Single(await Check(provider));
+
+        Assert.Equal(("spec.encryptedVirtualMachines[1]", "bounds"), (violation.Field, violation.Rule));
+        Assert.Contains("81 characters, at most 80", violation.Message, StringComparison.Ordinal);
     }
 
     [Fact]
