@@ -36,6 +36,7 @@ public static class SpecRules
         if (old is not null)
         {
             violations.AddRange(Immutable(old.CommonSpec, current.CommonSpec, "spec"));
+            violations.AddRange(ExternalIdRules(current, old));
         }
 
         violations.AddRange(RefusedValues(current.CommonSpec, "spec"));
@@ -277,6 +278,26 @@ public static class SpecRules
             .Select(r => new Violation("spec.encryptedVirtualMachines", "X1",
                 $"VM '{r.Spec.VirtualMachine}' is replicated by VmReplication '{r.Metadata.Name}': a VM cannot be both HSM-encrypted and replicated"));
         return replicated.ToList();
+    }
+
+    // Once an object is bound to a platform resource — spec.externalId set, or the operator has
+    // recorded one in status.externalId — it cannot be re-pointed at another one: that would
+    // silently swap the resource the object manages (and deletes). An object without one may get
+    // it once, e.g. to adopt what a manual order made; writing the id it already has is no change.
+    private static IEnumerable<Violation> ExternalIdRules(ICustomResource current, ICustomResource old)
+    {
+        var (before, after) = (old.CommonSpec.ExternalId, current.CommonSpec.ExternalId);
+        var bound = old.CommonStatus.ExternalId;
+        if (before is not null && !string.Equals(before, after, StringComparison.Ordinal))
+        {
+            yield return new("spec.externalId", "immutable",
+                $"the object is bound to platform resource '{before}'; it cannot change to {Show(after)}: create another object to manage another resource");
+        }
+        else if (before is null && bound is not null && after is not null && !string.Equals(bound, after, StringComparison.Ordinal))
+        {
+            yield return new("spec.externalId", "immutable",
+                $"the object already manages platform resource '{bound}' (status.externalId); it cannot be re-pointed to '{after}': create another object to adopt it");
+        }
     }
 
     // Fields marked [Immutable], at any depth of the spec, keep the value they were created with.

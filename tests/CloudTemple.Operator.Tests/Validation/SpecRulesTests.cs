@@ -178,6 +178,34 @@ public sealed class SpecRulesTests
     }
 
     [Fact]
+    public async Task ExternalId_MayBeSetOnce_OnAnObjectThatHasNone() =>
+        Assert.Empty(await Check(Volume(externalId: "ds-123"), Volume()));
+
+    [Fact]
+    public async Task ExternalId_OnceSet_CannotChange_NorBeRemoved()
+    {
+        var changed = Assert.Single(await Check(Volume(externalId: "ds-456"), Volume(externalId: "ds-123")));
+        var removed = Assert.Single(await Check(Volume(), Volume(externalId: "ds-123")));
+
+        Assert.Equal(("spec.externalId", "immutable"), (changed.Field, changed.Rule));
+        Assert.Contains("bound to platform resource 'ds-123'; it cannot change to ds-456", changed.Message, StringComparison.Ordinal);
+        Assert.Equal(("spec.externalId", "immutable"), (removed.Field, removed.Rule));
+    }
+
+    [Fact]
+    public async Task ExternalId_OfAnObjectThatAlreadyManagesAResource_CannotPointElsewhere()
+    {
+        var created = Volume();
+        created.Status = new() { ExternalId = "ds-made-by-the-operator" };
+
+        var violation = Assert.Single(await Check(Volume(externalId: "ds-someone-elses"), created));
+
+        Assert.Equal(("spec.externalId", "immutable"), (violation.Field, violation.Rule));
+        Assert.Contains("already manages platform resource 'ds-made-by-the-operator' (status.externalId)", violation.Message, StringComparison.Ordinal);
+        Assert.Empty(await Check(Volume(externalId: "ds-made-by-the-operator"), created));
+    }
+
+    [Fact]
     public async Task B8_AVolume_CanGrow_ButNeverShrink()
     {
         Assert.Empty(await Check(Volume(size: 2048), Volume(size: 1024)));
