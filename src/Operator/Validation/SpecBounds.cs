@@ -73,7 +73,12 @@ internal static class SpecBounds
             switch (list[i])
             {
                 case string text:
-                    CheckLength(text, $"{path}[{i}]", field.ItemMaxLength, violations);
+                    // The item's path is only built for a violation: a list may hold a thousand names.
+                    if (text.Length > field.ItemMaxLength)
+                    {
+                        CheckLength(text, $"{path}[{i}]", field.ItemMaxLength, violations);
+                    }
+
                     break;
                 case { } item when item.GetType().IsClass:
                     Walk(item, $"{path}[{i}]", violations);
@@ -101,7 +106,7 @@ internal static class SpecBounds
 
     private static Field[] Describe(Type type) =>
     [
-        .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => new Field(
+        .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).Select(p => new Field(
             p,
             char.ToLowerInvariant(p.Name[0]) + p.Name[1..],
             p.GetCustomAttribute<SchemaRangeAttribute>(),

@@ -101,26 +101,12 @@ public static class SpecRules
     // real clusters, and bounded by the schema's 1,000 rules otherwise (500 × 500 pairs at worst).
     private static IEnumerable<Violation> Contradictions(IReadOnlyList<AffinityRule> rules)
     {
-        var joining = new Dictionary<string, List<AffinityRule>>(StringComparer.Ordinal);
-        foreach (var together in rules.Where(r => r is { Enabled: true, Type: AffinityType.Affinity }))
-        {
-            foreach (var vm in together.VirtualMachines.Distinct(StringComparer.Ordinal))
-            {
-                if (!joining.TryGetValue(vm, out var covering))
-                {
-                    joining[vm] = covering = [];
-                }
-
-                covering.Add(together);
-            }
-        }
-
+        var joining = new AffinityIndex(rules.Where(r => r is { Enabled: true, Type: AffinityType.Affinity }));
         var found = 0;
-        var met = new HashSet<AffinityRule>(ReferenceEqualityComparer.Instance);
-        var walked = new HashSet<string>(StringComparer.Ordinal);
+        var met = new Dictionary<AffinityRule, string>(ReferenceEqualityComparer.Instance);
         foreach (var apart in rules.Where(r => r is { Enabled: true, Type: AffinityType.AntiAffinity }))
         {
-            var contradicting = FirstContradicting(apart, joining, met, walked);
+            var contradicting = joining.FirstMetTwice(apart, met);
             if (contradicting is not null && ++found <= ReportedContradictions)
             {
                 // Named by the two first VMs the rules share, whatever the order they are listed in.
@@ -137,28 +123,43 @@ public static class SpecRules
         }
     }
 
-    // The first Affinity rule met twice along the VMs of an AntiAffinity rule (each VM walked once).
-    private static AffinityRule? FirstContradicting(AffinityRule apart, Dictionary<string, List<AffinityRule>> joining, HashSet<AffinityRule> met, HashSet<string> walked)
+    // Each VM → the Affinity rules that cover it, as chains in one array (no list per VM).
+    private sealed class AffinityIndex
     {
-        met.Clear();
-        walked.Clear();
-        foreach (var vm in apart.VirtualMachines)
-        {
-            if (!walked.Add(vm) || !joining.TryGetValue(vm, out var covering))
-            {
-                continue;
-            }
+        private readonly Dictionary<string, int> _last = new(StringComparer.Ordinal);
+        private readonly List<(AffinityRule Rule, int Previous)> _entries = [];
 
-            foreach (var together in covering)
+        public AffinityIndex(IEnumerable<AffinityRule> together)
+        {
+            foreach (var rule in together)
             {
-                if (!met.Add(together))
+                foreach (var vm in rule.VirtualMachines)
                 {
-                    return together;
+                    _entries.Add((rule, _last.GetValueOrDefault(vm, -1)));
+                    _last[vm] = _entries.Count - 1;
                 }
             }
         }
 
-        return null;
+        // The first Affinity rule met through two different VMs of the AntiAffinity rule (a VM
+        // listed twice, in either rule, is one VM).
+        public AffinityRule? FirstMetTwice(AffinityRule apart, Dictionary<AffinityRule, string> met)
+        {
+            met.Clear();
+            foreach (var vm in apart.VirtualMachines)
+            {
+                for (var i = _last.GetValueOrDefault(vm, -1); i >= 0; i = _entries[i].Previous)
+                {
+                    var together = _entries[i].Rule;
+                    if (!met.TryAdd(together, vm) && !string.Equals(met[together], vm, StringComparison.Ordinal))
+                    {
+                        return together;
+                    }
+                }
+            }
+
+            return null;
+        }
     }
 
     private static IEnumerable<Violation> VolumeRules(BlockVolume volume, BlockVolume? old)
