@@ -30,13 +30,17 @@ public sealed class BlockVolumeSpec : ResourceSpec
     [SchemaRequired]
     public StorageClass StorageClass { get; set; }
 
-    /// <summary>Size in GiB, at least 500 (rule B1). A volume can grow, never shrink (rule B8).</summary>
+    /// <summary>
+    /// Size in GiB, at least 500 and at most 65,536 (64 TiB, the largest VMFS datastore) (rule B1).
+    /// A volume can grow, never shrink (rule B8).
+    /// </summary>
     [SchemaRequired]
-    [SchemaRange(PlatformCatalog.MinimumVolumeGiB)]
+    [SchemaRange(PlatformCatalog.MinimumVolumeGiB, PlatformCatalog.MaximumVolumeGiB, Rule = "B1")]
     public long SizeGiB { get; set; }
 
-    /// <summary>Cpools of this namespace, in the same zone, that mount the volume as a datastore (rule B6).</summary>
+    /// <summary>Cpools of this namespace, in the same zone, that mount the volume as a datastore (rule B6); at most 64, as vSphere mounts a datastore on at most 64 hosts.</summary>
     [SchemaListMap("name")]
+    [SchemaMaxItems(ApiBounds.CpoolRefs)]
     public List<LocalObjectReference> CpoolRefs { get; set; } = [];
 
     /// <summary>Asynchronous replication of the volume to another zone (Global Mirror); only for the essential, standard and premium classes (rule B11).</summary>
@@ -82,15 +86,19 @@ public enum ReplicationMode
 public sealed class BlockVolumeStatus : ResourceStatus
 {
     /// <summary>Capacity of the volume on the platform, in GiB.</summary>
+    [SchemaRange(0, PlatformCatalog.MaximumObservedCapacityGiB)]
     public long? CapacityGiB { get; set; }
 
     /// <summary>Free space of the datastore, in GiB.</summary>
+    [SchemaRange(0, PlatformCatalog.MaximumObservedCapacityGiB)]
     public long? FreeGiB { get; set; }
 
     /// <summary>IOPS limit of the volume: the class's IOPS per TiB × the size in TiB (rule B2). Absent for mass storage.</summary>
+    [SchemaRange(0, PlatformCatalog.MaximumIopsLimit)]
     public long? IopsLimit { get; set; }
 
     /// <summary>Encryption of data at rest: always XTS-AES-256 on FIPS 140-2 drives; not applied to replication transfers (rule B4).</summary>
+    [SchemaLength(0, ApiBounds.TextLength)]
     public string? Encryption { get; set; }
 
     /// <summary>State of the Global Mirror replication, when configured.</summary>
@@ -101,9 +109,11 @@ public sealed class BlockVolumeStatus : ResourceStatus
 public sealed class VolumeReplicationStatus
 {
     /// <summary>The replication state reported by the platform, e.g. Synchronizing, Consistent, FailedOver.</summary>
+    [SchemaLength(0, ApiBounds.TextLength)]
     public string? State { get; set; }
 
     /// <summary>Platform id of the replica volume in the target zone.</summary>
+    [SchemaLength(0, ApiBounds.NameLength)]
     public string? TargetExternalId { get; set; }
 
     /// <summary>When the replica was last consistent with the source.</summary>

@@ -16,16 +16,19 @@ public sealed class HsmKeyProvider : CustomResource<HsmKeyProviderSpec, HsmKeyPr
 /// <summary>The desired state of an HsmKeyProvider.</summary>
 public sealed class HsmKeyProviderSpec : ResourceSpec
 {
-    /// <summary>Cpools of this namespace (the VMware stack) the provider is activated on.</summary>
+    /// <summary>Cpools of this namespace (the VMware stack) the provider is activated on, at most 64.</summary>
     [SchemaListMap("name")]
+    [SchemaMaxItems(ApiBounds.CpoolRefs)]
     public List<LocalObjectReference> CpoolRefs { get; set; } = [];
 
     /// <summary>
     /// Names of the VMs to encrypt with the provider. Each must be powered off, without
     /// snapshots, not replicated, and covered by a subscription (rule H4); a VM cannot be both
-    /// encrypted and replicated (rule X1).
+    /// encrypted and replicated (rule X1). At most 1,000.
     /// </summary>
     [SchemaListSet]
+    [SchemaMaxItems(ApiBounds.VirtualMachinesPerObject)]
+    [SchemaItemLength(1, ApiBounds.VirtualMachineNameLength)]
     public List<string> EncryptedVirtualMachines { get; set; } = [];
 }
 
@@ -33,22 +36,29 @@ public sealed class HsmKeyProviderSpec : ResourceSpec
 public sealed class HsmKeyProviderStatus : ResourceStatus
 {
     /// <summary>Id of the key provider on the platform.</summary>
+    [SchemaLength(0, ApiBounds.NameLength)]
     public string? ProviderId { get; set; }
 
     /// <summary>The KMIP endpoint the Cpools' vCenter talks to.</summary>
+    [SchemaLength(0, ApiBounds.TextLength)]
     public string? KmipEndpoint { get; set; }
 
     /// <summary>Zones where the HSM service runs (rule H2).</summary>
+    [SchemaMaxItems(ApiBounds.ObservedZones)]
+    [SchemaItemLength(1, ApiBounds.TextLength)]
     public List<string> Zones { get; set; } = [];
 
     /// <summary>The HSM model behind the provider (rule H1).</summary>
+    [SchemaLength(0, ApiBounds.TextLength)]
     public string? Hsm { get; set; }
 
     /// <summary>The KMS behind the provider (rule H1).</summary>
+    [SchemaLength(0, ApiBounds.TextLength)]
     public string? Kms { get; set; }
 
     /// <summary>The encryption state of each VM of the spec.</summary>
     [SchemaListMap("name")]
+    [SchemaMaxItems(ApiBounds.VirtualMachinesPerObject)]
     public List<EncryptedVirtualMachineState> VirtualMachines { get; set; } = [];
 }
 
@@ -57,6 +67,7 @@ public sealed class EncryptedVirtualMachineState
 {
     /// <summary>Name of the VM.</summary>
     [SchemaRequired]
+    [SchemaLength(1, ApiBounds.VirtualMachineNameLength)]
     public string Name { get; set; } = string.Empty;
 
     /// <summary>Encrypted, Pending (work in flight) or Blocked (a prerequisite is unmet: see reasons).</summary>
@@ -64,6 +75,7 @@ public sealed class EncryptedVirtualMachineState
 
     /// <summary>The prerequisites of rule H4 the VM does not meet.</summary>
     [SchemaListSet]
+    [SchemaMaxItems(ApiBounds.EncryptionBlockers)]
     public List<EncryptionBlocker> Reasons { get; set; } = [];
 }
 

@@ -26,7 +26,7 @@ public abstract class ResourceSpec
     /// reason AlreadyExists. A resource belongs to one object of the cluster: an id another object
     /// already names is refused (AlreadyManaged). Once set, it cannot change.
     /// </summary>
-    [SchemaLength(1, 253)]
+    [SchemaLength(1, ApiBounds.NameLength)]
     public string? ExternalId { get; set; }
 
     /// <summary>
@@ -63,6 +63,6 @@ public sealed record LocalObjectReference
 {
     /// <summary>Name of the object, in the same namespace as the referrer.</summary>
     [SchemaRequired]
-    [SchemaLength(1, 253)]
+    [SchemaLength(1, ApiBounds.NameLength)]
     public string Name { get; set; } = string.Empty;
 }

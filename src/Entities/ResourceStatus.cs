@@ -10,15 +10,19 @@ public abstract class ResourceStatus
     /// looked at the object, so that kstatus (Flux) and Argo CD read a new object as in progress.
     /// </summary>
     [SchemaDefaulted]
+    [SchemaRange(0, ApiBounds.MaximumExactInteger)]
     public long? ObservedGeneration { get; set; } = 0;
 
     /// <summary>Id of the platform resource this object manages or observes.</summary>
+    [SchemaLength(0, ApiBounds.NameLength)]
     public string? ExternalId { get; set; }
 
     /// <summary>Id of the platform operation in flight, if any. Kept across operator restarts so that an operation is awaited, never repeated.</summary>
+    [SchemaLength(0, ApiBounds.NameLength)]
     public string? ActivityId { get; set; }
 
     /// <summary>The value of the reconcile-requested-at annotation that was last handled.</summary>
+    [SchemaLength(0, ApiBounds.TextLength)]
     public string? LastHandledReconcileAt { get; set; }
 
     /// <summary>
@@ -27,10 +31,12 @@ public abstract class ResourceStatus
     /// possible without a change of spec or outside help).
     /// </summary>
     [SchemaListMap("type")]
+    [SchemaMaxItems(ApiBounds.Conditions)]
     public List<Condition> Conditions { get; set; } = [];
 
     /// <summary>What this object consumes on the monthly bill: one line per SKU.</summary>
     [SchemaListMap("sku")]
+    [SchemaMaxItems(ApiBounds.BillingLines)]
     public List<BillingLine> Billing { get; set; } = [];
 }
 
@@ -48,7 +54,7 @@ public sealed record Condition
     public ConditionStatus Status { get; set; } = ConditionStatus.Unknown;
 
     /// <summary>The metadata.generation the condition was set for.</summary>
-    [SchemaRange(0)]
+    [SchemaRange(0, ApiBounds.MaximumExactInteger)]
     public long? ObservedGeneration { get; set; }
 
     /// <summary>When the condition last changed from one status to another.</summary>
@@ -63,7 +69,7 @@ public sealed record Condition
 
     /// <summary>A human readable message about the transition; may be empty.</summary>
     [SchemaRequired]
-    [SchemaLength(0, 32768)]
+    [SchemaLength(0, ApiBounds.MessageLength)]
     public string Message { get; set; } = string.Empty;
 }
 
@@ -85,13 +91,16 @@ public sealed record BillingLine
 {
     /// <summary>The catalog SKU, e.g. csp:fr1:iaas:vmware:standard:v3.</summary>
     [SchemaRequired]
+    [SchemaLength(1, ApiBounds.TextLength)]
     public string Sku { get; set; } = string.Empty;
 
     /// <summary>How many units of the SKU this object consumes.</summary>
     [SchemaRequired]
+    [SchemaRange(0, ApiBounds.BillingQuantity)]
     public decimal Quantity { get; set; }
 
     /// <summary>The unit of the quantity: host, GiB, TiB or VM.</summary>
     [SchemaRequired]
+    [SchemaLength(1, 16)]
     public string Unit { get; set; } = string.Empty;
 }

@@ -17,15 +17,19 @@ public sealed class VlanSpec : ResourceSpec
     /// <summary>Availability zones the VLAN spans, at least one (rule N2).</summary>
     [SchemaRequired]
     [SchemaMinItems(1)]
+    [SchemaMaxItems(ApiBounds.Zones)]
     [SchemaListSet]
     public List<Zone> AvailabilityZones { get; set; } = [];
 
-    /// <summary>Cpools of this namespace the VLAN is presented to (rule N2).</summary>
+    /// <summary>Cpools of this namespace the VLAN is presented to (rule N2), at most 64.</summary>
     [SchemaListMap("name")]
+    [SchemaMaxItems(ApiBounds.CpoolRefs)]
     public List<LocalObjectReference> CpoolRefs { get; set; } = [];
 
-    /// <summary>Ids of other tenants of the same organization the VLAN is propagated to; never a tenant of another organization (rule N3).</summary>
+    /// <summary>Ids of other tenants of the same organization the VLAN is propagated to, at most 256; never a tenant of another organization (rule N3).</summary>
     [SchemaListSet]
+    [SchemaMaxItems(ApiBounds.SharedWithTenants)]
+    [SchemaItemLength(1, ApiBounds.NameLength)]
     public List<string> SharedWithTenants { get; set; } = [];
 }
 
@@ -33,11 +37,15 @@ public sealed class VlanSpec : ResourceSpec
 public sealed class VlanStatus : ResourceStatus
 {
     /// <summary>The 802.1Q VLAN id (1–4094, unique per tenant) the platform chose (rule N5).</summary>
+    [SchemaRange(PlatformCatalog.MinimumVlanId, PlatformCatalog.MaximumVlanId)]
     public int? VlanId { get; set; }
 
     /// <summary>Zones the VLAN is present in on the platform.</summary>
+    [SchemaMaxItems(ApiBounds.Zones)]
     public List<Zone> AvailabilityZones { get; set; } = [];
 
     /// <summary>Tenants the VLAN is propagated to on the platform, the owner included.</summary>
+    [SchemaMaxItems(ApiBounds.VlanTenants)]
+    [SchemaItemLength(1, ApiBounds.NameLength)]
     public List<string> Tenants { get; set; } = [];
 }

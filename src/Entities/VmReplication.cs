@@ -1,3 +1,4 @@
+using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.Entities.Schema;
 using k8s.Models;
 
@@ -20,7 +21,7 @@ public sealed class VmReplicationSpec : ResourceSpec
 {
     /// <summary>Name of the VM to replicate. Immutable.</summary>
     [SchemaRequired]
-    [SchemaLength(1, 80)]
+    [SchemaLength(1, ApiBounds.VirtualMachineNameLength)]
     [Immutable]
     public string VirtualMachine { get; set; } = string.Empty;
 
@@ -34,7 +35,7 @@ public sealed class VmReplicationSpec : ResourceSpec
 
     /// <summary>Recovery point objective: how often writes are sent to the standby site, 1 to 24 hours (rule V1).</summary>
     [SchemaRequired]
-    [SchemaRange(1, 24)]
+    [SchemaRange(PlatformCatalog.MinimumRpoHours, PlatformCatalog.MaximumRpoHours, Rule = "V1")]
     public int RpoHours { get; set; }
 
     /// <summary>True activates the mirror VM at the standby site (rule V4). Default: false.</summary>
@@ -52,9 +53,11 @@ public sealed class VmReplicationStatus : ResourceStatus
     public DateTime? LastSyncTime { get; set; }
 
     /// <summary>The zone of the replicated VM.</summary>
+    [SchemaLength(0, ApiBounds.TextLength)]
     public string? SourceAvailabilityZone { get; set; }
 
     /// <summary>The zone of the standby site.</summary>
+    [SchemaLength(0, ApiBounds.TextLength)]
     public string? TargetAvailabilityZone { get; set; }
 }
 

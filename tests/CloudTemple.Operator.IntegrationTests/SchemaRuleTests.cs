@@ -50,6 +50,16 @@ public sealed class SchemaRuleTests(ControlPlaneFixture fixture, ITestOutputHelp
     public static TheoryData<string, string, string, string> BadManifests() => new()
     {
         { "B1 size at least 500 GiB", Volume.Replace("sizeGiB: 1024", "sizeGiB: 499"), "spec.sizeGiB", "greater than or equal to 500" },
+        { "B1 size at most 64 TiB", Volume.Replace("sizeGiB: 1024", "sizeGiB: 65537"), "spec.sizeGiB", "less than or equal to 65536" },
+        { "B1 size of 9e18 GiB", Volume.Replace("sizeGiB: 1024", "sizeGiB: 9e18"), "spec.sizeGiB", "less than or equal to 65536" },
+        { "C4 memory at most 32 hosts × 1,536 GiB", Cpool + "\n  memoryGiB: 3000000000", "spec.memoryGiB", "less than or equal to 49152" },
+        { "C9 at most 1,000 affinity rules", Cpool + "\n  affinityRules:\n" + string.Concat(Enumerable.Range(0, 1001).Select(i => $"  - {{name: r{i}, type: Affinity, virtualMachines: [a, b]}}\n")), "spec.affinityRules", "should have at most 1000 items" },
+        { "C9 at most 1,024 VMs per rule", Cpool + "\n  affinityRules: [{name: wide, type: AntiAffinity, virtualMachines: [" + string.Join(", ", Enumerable.Range(0, 1025).Select(i => $"vm-{i}")) + "]}]", "spec.affinityRules.virtualMachines", "should have at most 1024 items" },
+        { "C9 VM names of at most 80 characters", Cpool + "\n  affinityRules: [{name: r, type: Affinity, virtualMachines: [a, " + new string('b', 81) + "]}]", "spec.affinityRules.virtualMachines", "should be at most 80 chars long" },
+        { "B6 at most 64 Cpools mount a volume", Volume + "\n  cpoolRefs: [" + string.Join(", ", Enumerable.Range(0, 65).Select(i => $"{{name: c{i}}}")) + "]", "spec.cpoolRefs", "should have at most 64 items" },
+        { "K2 retention of at most a century", Backup.Replace("retention: {days: 30}", "retention: {days: 30, years: 101}"), "spec.retention.years", "less than or equal to 100" },
+        { "K3 at most 256 disks excluded per VM", Backup + "\n  virtualMachines: [{name: db-01, excludedDisks: [" + string.Join(", ", Enumerable.Range(0, 257).Select(i => $"\"Hard disk {i}\"")) + "]}]", "spec.virtualMachines.excludedDisks", "should have at most 256 items" },
+        { "N3 at most 256 tenants", "kind: Vlan\nspec:\n  availabilityZones: [PAR7S]\n  sharedWithTenants: [" + string.Join(", ", Enumerable.Range(0, 257).Select(i => $"t{i}")) + "]", "spec.sharedWithTenants", "should have at most 256 items" },
         { "C1 at least 1 host", Cpool.Replace("hosts: 3", "hosts: 0"), "spec.hosts", "greater than or equal to 1" },
         { "C1 at most 32 hosts", Cpool.Replace("hosts: 3", "hosts: 33"), "spec.hosts", "less than or equal to 32" },
         { "C1 hosts required", Cpool.Replace("  hosts: 3\n", ""), "spec.hosts", "Required value" },
@@ -100,6 +110,35 @@ public sealed class SchemaRuleTests(ControlPlaneFixture fixture, ITestOutputHelp
         // either way the user is refused with the field named.
         Assert.False(asUser.Succeeded, $"{rule}: kubectl apply accepted the manifest.\n{asUser}");
         Assert.Contains(field.Split('.')[^1], asUser.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("hosts", "3000000000", "less than or equal to 32")]
+    [InlineData("memoryGiB", "-1", "greater than or equal to 0")]
+    [InlineData("memoryUsagePercent", "250", "less than or equal to 100")]
+    [InlineData("virtualMachines", "9e18", "less than or equal to 10000")]
+    public async Task AStatusWrite_OutOfRange_IsRefusedByTheApiServer_AsASpecWriteIs(string field, string value, string words)
+    {
+        var yaml = $"apiVersion: iaas.cloud-temple.com/v1alpha1\nmetadata:\n  name: counted\n{Cpool.TrimEnd()}\n";
+        (await Kubectl.RunAsync(["create", "-n", Namespace, "-f", "-"], yaml)).EnsureSuccess();
+
+        var patch = await Kubectl.RunAsync("patch", "-n", Namespace, "cpool", "counted", "--subresource=status", "--type=merge", "-p", $"{{\"status\":{{\"{field}\":{value}}}}}");
+
+        Assert.False(patch.Succeeded, patch.ToString());
+        Assert.Contains($"status.{field}", patch.StandardError, StringComparison.Ordinal);
+        Assert.Contains(words, patch.StandardError, StringComparison.Ordinal);
+        var written = await Kubectl.RunAsync("get", "-n", Namespace, "cpool", "counted", "-o", $"jsonpath={{.status.{field}}}");
+        Assert.Equal(string.Empty, written.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task AStatusWrite_AtTheBounds_IsAccepted()
+    {
+        (await Kubectl.RunAsync(["create", "-n", Namespace, "-f", "-"], $"apiVersion: iaas.cloud-temple.com/v1alpha1\nmetadata:\n  name: full\n{Cpool.TrimEnd()}\n")).EnsureSuccess();
+
+        var patch = await Kubectl.RunAsync("patch", "-n", Namespace, "cpool", "full", "--subresource=status", "--type=merge", "-p", "{\"status\":{\"hosts\":32,\"memoryGiB\":49152,\"memoryUsagePercent\":100}}");
+
+        Assert.True(patch.Succeeded, patch.ToString());
     }
 
     [Fact]

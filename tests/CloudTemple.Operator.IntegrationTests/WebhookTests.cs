@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
 using k8s;
 using System.Text;
 using CloudTemple.Operator.IntegrationTests.Harness;
@@ -112,6 +114,126 @@ public sealed class WebhookTests(ControlPlaneFixture fixture, ITestOutputHelper 
         (await Apply(Cpool("after", "PAR7S", "standard", 3))).EnsureSuccess();
         await process.DisposeAsync();
     }
+
+    [Fact]
+    public async Task AFinalizerRemovedByAMetadataOnlyUpdate_PassesTheWebhook_EvenWhenTheSpecWouldNowBeRefused()
+    {
+        // Made before the webhook runs (as before an upgrade brought a rule): C4 refuses its spec now.
+        var held = Cpool("held", "PAR7S", "standard", 3, "memoryGiB: 2000").Replace("metadata: {name: held}", "metadata: {name: held, finalizers: [example.com/hold]}", StringComparison.Ordinal);
+        (await Apply(held)).EnsureSuccess();
+        await using var process = await StartWithWebhookAsync();
+        var specChange = await Kubectl.RunAsync("patch", "-n", Namespace, "cpool", "held", "--type=merge", "-p", "{\"spec\":{\"memoryGiB\":2001}}");
+        Assert.Contains("denied the request", specChange.StandardError, StringComparison.Ordinal);
+
+        (await Kubectl.RunAsync("label", "-n", Namespace, "cpool", "held", "team=payments")).EnsureSuccess();
+        (await Kubectl.RunAsync("delete", "-n", Namespace, "cpool", "held", "--wait=false")).EnsureSuccess();
+        var release = await Kubectl.RunAsync("patch", "-n", Namespace, "cpool", "held", "--type=json", "-p", "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
+
+        Assert.True(release.Succeeded, release.ToString());
+        await Eventually.UntilAsync(
+            () => Kubectl.RunAsync("get", "-n", Namespace, "cpool", "held"),
+            r => r.StandardError.Contains("NotFound", StringComparison.Ordinal),
+            s_deadline, "the Cpool to be gone once its finalizer is removed");
+    }
+
+    [Fact]
+    public async Task AMalformedPost_ToTheWebhook_IsAnswered400WithTheReason_AndAnotherKindIsRefused()
+    {
+        await using var process = await StartWithWebhookAsync();
+        using var http = await WebhookClientAsync(process);
+        var failures = new StringBuilder();
+        foreach (var (body, reason) in new[]
+        {
+            ("{\"apiVersion\": \"admission.k8s.io/v1\", \"kind\": \"AdmissionRev", "the body is not JSON"),
+            ("{\"apiVersion\": \"admission.k8s.io/v1\", \"kind\": \"AdmissionReview\"}", "the AdmissionReview has no request object"),
+            (Review("CREATE", uid: null, Entity("Cpool", new() { ["availabilityZone"] = "PAR7S", ["bladeType"] = "standard", ["hosts"] = 3 })), "request.uid is missing"),
+            (Review("CREATE", "u1", Entity("Cpool", new() { ["availabilityZone"] = "PAR7S", ["bladeType"] = "standard", ["hosts"] = "three" })), "request.object cannot be read as a Cpool"),
+        })
+        {
+            using var response = await http.PostAsync("/validate/cpools", new StringContent(body, Encoding.UTF8, "application/json"));
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.BadRequest || !text.Contains(reason, StringComparison.Ordinal))
+            {
+                failures.AppendLine($"expected 400 with '{reason}', got {(int)response.StatusCode}: '{text}'");
+            }
+        }
+
+        using var volume = await http.PostAsync("/validate/cpools", new StringContent(Review("CREATE", "u2", Entity("BlockVolume", new() { ["availabilityZone"] = "PAR7S", ["storageClass"] = "premium", ["sizeGiB"] = 1024 })), Encoding.UTF8, "application/json"));
+        var answer = await volume.Content.ReadAsStringAsync();
+
+        Assert.True(failures.Length == 0, failures.ToString());
+        Assert.Equal(HttpStatusCode.OK, volume.StatusCode);
+        Assert.Contains("\"allowed\":false", answer, StringComparison.Ordinal);
+        Assert.Contains("validates Cpool (iaas.cloud-temple.com/v1alpha1), not BlockVolume", answer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A10MBPost_ToTheWebhook_IsAnswered413()
+    {
+        await using var process = await StartWithWebhookAsync();
+        using var http = await WebhookClientAsync(process);
+
+        HttpStatusCode? status;
+        try
+        {
+            using var response = await http.PostAsync("/validate/cpools", new ByteArrayContent(new byte[10 * 1024 * 1024]));
+            status = response.StatusCode;
+        }
+        catch (HttpRequestException e)
+        {
+            // The operator answered and closed the connection before the client had sent everything.
+            Output($"the connection was closed while sending: {e.Message}");
+            status = null;
+        }
+
+        Assert.True(status is null or HttpStatusCode.RequestEntityTooLarge, $"got {status}");
+        Assert.False(process.HasExited, process.Logs);
+    }
+
+    // An HTTPS client of the operator's webhook, found and trusted as the API server finds and trusts
+    // it: the URL and the CA bundle of the ValidatingWebhookConfiguration the operator wrote.
+    private async Task<HttpClient> WebhookClientAsync(OperatorProcess process)
+    {
+        var configuration = await Client.AdmissionregistrationV1.ReadValidatingWebhookConfigurationAsync(process.WebhookConfiguration);
+        var clientConfig = configuration.Webhooks[0].ClientConfig;
+        var authorities = new X509Certificate2Collection();
+        authorities.ImportFromPem(Encoding.UTF8.GetString(clientConfig.CaBundle));
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                chain.ChainPolicy.CustomTrustStore.AddRange(authorities);
+                return certificate is not null && chain.Build(certificate);
+            },
+        };
+        var url = new Uri(clientConfig.Url);
+        return new HttpClient(handler, disposeHandler: true) { BaseAddress = new Uri($"{url.Scheme}://{url.Authority}") };
+    }
+
+    private static string Review(string operation, string? uid, JsonObject entity) => new JsonObject
+    {
+        ["apiVersion"] = "admission.k8s.io/v1",
+        ["kind"] = "AdmissionReview",
+        ["request"] = new JsonObject
+        {
+            ["uid"] = uid,
+            ["kind"] = new JsonObject { ["group"] = "iaas.cloud-temple.com", ["version"] = "v1alpha1", ["kind"] = (string?)entity["kind"] },
+            ["operation"] = operation,
+            ["namespace"] = "tenant",
+            ["object"] = entity,
+        },
+    }.ToJsonString();
+
+    private static JsonObject Entity(string kind, JsonObject spec) => new()
+    {
+        ["apiVersion"] = "iaas.cloud-temple.com/v1alpha1",
+        ["kind"] = kind,
+        ["metadata"] = new JsonObject { ["name"] = "posted" },
+        ["spec"] = spec,
+    };
 
     // Starts the operator and waits until the API server calls its webhook (a server-side dry run of a bad object is refused).
     private async Task<OperatorProcess> StartWithWebhookAsync(IReadOnlyList<string>? arguments = null, IReadOnlyDictionary<string, string>? environment = null)

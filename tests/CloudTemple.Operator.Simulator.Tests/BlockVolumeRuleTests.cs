@@ -23,6 +23,37 @@ public sealed class BlockVolumeRuleTests
     }
 
     [Theory]
+    [InlineData(65_537L)]
+    [InlineData(9_000_000_000_000_000_000L)]
+    public void B1_AVolumeAbove64TiB_IsRefused_WithTheBound_AndNothingIsCreated(long sizeGiB)
+    {
+        var before = VolumeCount;
+
+        var refusal = World.Refused("B1", () => _world.Platform.CreateBlockVolume(_world.Tenant, "huge", Zone.PAR7S, StorageClass.Ultra, sizeGiB));
+
+        Assert.Contains("at most 65536 GiB (64 TiB", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(before, VolumeCount);
+    }
+
+    [Fact]
+    public void B1_GrowingAVolumeBeyond64TiB_IsRefused_AndTheSizeIsKept()
+    {
+        var size = _world.Platform.GetBlockVolume(_world.VolumeId)!.SizeGiB;
+
+        World.Refused("B1", () => _world.Platform.UpdateBlockVolume(_world.VolumeId, StorageClass.Premium, 9_000_000_000_000_000_000));
+
+        Assert.Equal(size, _world.Platform.GetBlockVolume(_world.VolumeId)!.SizeGiB);
+    }
+
+    [Fact]
+    public void B2_TheLargestUltraVolume_Reports960000Iops_NotAnOverflow()
+    {
+        var id = _world.Platform.CreateBlockVolume(_world.Tenant, "largest", Zone.PAR7S, StorageClass.Ultra, 65_536).ResourceId;
+
+        Assert.Equal(960_000L, _world.Platform.GetBlockVolume(id)!.IopsLimit);
+    }
+
+    [Theory]
     [InlineData(StorageClass.Standard, 512, 750L)]
     [InlineData(StorageClass.Ultra, 10240, 150_000L)]
     [InlineData(StorageClass.Mass, 2048, null)]

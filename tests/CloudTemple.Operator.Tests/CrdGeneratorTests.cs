@@ -81,6 +81,62 @@ public sealed class CrdGeneratorTests
         Assert.Contains(version.AdditionalPrinterColumns, c => c.Name == "Age" && c.Type == "date");
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void EveryList_OfSpecAndStatus_HasAMaxItems(string kind)
+    {
+        var unbounded = Walk(Schema(kind), "").Where(p => p.Schema.Type == "array" && p.Schema.MaxItems is null).Select(p => p.Path);
+        Assert.Empty(unbounded);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void EveryNumber_OfSpecAndStatus_HasAMinimumAndAMaximum_AndEveryIntegerItsFormat(string kind)
+    {
+        var numbers = Walk(Schema(kind), "").Where(p => p.Schema.Type is "integer" or "number").ToList();
+        Assert.NotEmpty(numbers);
+        Assert.Empty(numbers.Where(p => p.Schema.Minimum is null || p.Schema.Maximum is null).Select(p => p.Path));
+        Assert.Empty(numbers.Where(p => p.Schema.Type == "integer" && p.Schema.Format is not ("int32" or "int64")).Select(p => p.Path));
+        Assert.Empty(numbers.Where(p => p.Schema.Format == "int32" && p.Schema.Maximum > int.MaxValue).Select(p => p.Path));
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void EveryFreeString_OfSpecAndStatus_HasAMaxLength(string kind)
+    {
+        var unbounded = Walk(Schema(kind), "")
+            .Where(p => p.Path is not (".apiVersion" or ".kind"))
+            .Where(p => p.Schema is { Type: "string", EnumProperty: null, Format: null, MaxLength: null })
+            .Select(p => p.Path);
+        Assert.Empty(unbounded);
+    }
+
+    [Fact]
+    public void B1_TheSizeOfAVolume_IsBoundedBy64TiB_InInt64()
+    {
+        var size = Schema(nameof(BlockVolume)).Properties["spec"].Properties["sizeGiB"];
+        Assert.Equal(("int64", 500d, 65536d), (size.Format, size.Minimum, size.Maximum));
+    }
+
+    [Fact]
+    public void C1_TheStatusCounters_AreBoundedLikeTheSpec_SoAStatusWriteCannotClaim3BillionHosts()
+    {
+        var status = Schema(nameof(Cpool)).Properties["status"];
+        Assert.Equal(("int32", 32d), (status.Properties["hosts"].Format, status.Properties["hosts"].Maximum));
+        Assert.Equal(32d * 1536, status.Properties["memoryGiB"].Maximum);
+        Assert.Equal(100d, status.Properties["memoryUsagePercent"].Maximum);
+    }
+
+    [Fact]
+    public void C9_AffinityRules_AreBoundedInNumberAndInVms()
+    {
+        var rules = Schema(nameof(Cpool)).Properties["spec"].Properties["affinityRules"];
+        Assert.Equal(ApiBounds.AffinityRulesPerCpool, rules.MaxItems);
+        var vms = ((V1JSONSchemaProps)rules.Items).Properties["virtualMachines"];
+        Assert.Equal((2L, (long?)ApiBounds.VirtualMachinesPerAffinityRule), (vms.MinItems ?? 0, vms.MaxItems));
+        Assert.Equal(ApiBounds.VirtualMachineNameLength, ((V1JSONSchemaProps)vms.Items).MaxLength);
+    }
+
     [Fact]
     public void TheCrds_EmitNoCelValidations_WhichKubernetes120Refuses() =>
         Assert.All(Manifests.Crds().Values, yaml => Assert.DoesNotContain("x-kubernetes-validations", yaml, StringComparison.Ordinal));

@@ -39,6 +39,34 @@ public sealed class PlatformCatalogTests
         Assert.Equal(expected, PlatformCatalog.IopsLimit(storageClass, sizeGiB));
 
     [Fact]
+    public void B2_TheIopsLimitOfTheLargestUltraVolume_IsTheHighestIopsLimit() =>
+        Assert.Equal(PlatformCatalog.MaximumIopsLimit, PlatformCatalog.IopsLimit(StorageClass.Ultra, PlatformCatalog.MaximumVolumeGiB));
+
+    [Fact]
+    public void B2_AnIopsLimitThatWouldOverflow_Throws_InsteadOfReportingANegativeFigure() =>
+        Assert.Throws<OverflowException>(() => PlatformCatalog.IopsLimit(StorageClass.Ultra, 9_000_000_000_000_000_000));
+
+    [Fact]
+    public void C4_AMemoryFigureThatWouldOverflow_Throws_InsteadOfWrapping()
+    {
+        Assert.Throws<OverflowException>(() => PlatformCatalog.MinimumMemoryGiB(int.MaxValue));
+        Assert.Throws<OverflowException>(() => PlatformCatalog.MaximumMemoryGiB(BladeType.Perf3, 3_000_000));
+        Assert.Throws<OverflowException>(() => PlatformCatalog.Gpus(BladeType.Perf4, int.MaxValue));
+    }
+
+    [Fact]
+    public void TheNamedLimits_AgreeWithTheCatalogTheyComeFrom()
+    {
+        Assert.Equal(PlatformCatalog.LargestBladeMemoryGiB, PlatformCatalog.Blades.Max(b => b.MemoryGiB));
+        Assert.Equal(PlatformCatalog.MaximumCpoolMemoryGiB, PlatformCatalog.MaximumHosts * PlatformCatalog.Blades.Max(b => b.MemoryGiB));
+        Assert.Equal(PlatformCatalog.MaximumCpoolGpus, PlatformCatalog.MaximumHosts * PlatformCatalog.Blades.Max(b => b.GpusPerHost));
+        Assert.Equal(PlatformCatalog.HighestIopsPerTiB, PlatformCatalog.StorageClasses.Max(c => c.IopsPerTiB));
+        Assert.Equal(65536, PlatformCatalog.MaximumVolumeGiB);
+        Assert.Equal(Entities.ApiBounds.Zones, PlatformCatalog.Zones.Count);
+        Assert.Equal(Entities.ApiBounds.EncryptionBlockers, Enum.GetValues<Entities.EncryptionBlocker>().Length);
+    }
+
+    [Fact]
     public void B5_MassStorage_HasNoIopsCommitment() =>
         Assert.Null(PlatformCatalog.IopsLimit(StorageClass.Mass, 10240));
 

@@ -76,6 +76,45 @@ public static class PlatformCatalog
     /// <summary>Smallest SAN volume (B1).</summary>
     public const int MinimumVolumeGiB = 500;
 
+    /// <summary>
+    /// Largest SAN volume (B1): 64 TiB. A volume is a VMware datastore, and VMFS 6 formats at most
+    /// 64 TiB (vSphere 8 configuration maximums); the FlashSystem's own bound per LUN (256 TiB) is higher.
+    /// </summary>
+    public const int MaximumVolumeGiB = 64 * GiBPerTiB;
+
+    /// <summary>
+    /// Largest capacity a status reports for a datastore the platform shows (1 PiB): room above
+    /// <see cref="MaximumVolumeGiB"/> for a datastore observed rather than made by the operator.
+    /// </summary>
+    public const int MaximumObservedCapacityGiB = 1024 * GiBPerTiB;
+
+    /// <summary>The most committed IOPS per TiB of any class (FLASH Ultra, B2).</summary>
+    public const int HighestIopsPerTiB = 15000;
+
+    /// <summary>The highest IOPS limit of a volume: the highest class on the largest volume (B2).</summary>
+    public const int MaximumIopsLimit = HighestIopsPerTiB * (MaximumVolumeGiB / GiBPerTiB);
+
+    /// <summary>The most RAM of a blade of catalog v3 (PERFORMANCE 3).</summary>
+    public const int LargestBladeMemoryGiB = 1536;
+
+    /// <summary>The largest memory reservation of any Cpool: 32 hosts of the largest blade (C1, C4).</summary>
+    public const int MaximumCpoolMemoryGiB = MaximumHosts * LargestBladeMemoryGiB;
+
+    /// <summary>GPUs of a PERFORMANCE 4 host (C10).</summary>
+    public const int GpusPerGpuHost = 2;
+
+    /// <summary>The most GPUs of any Cpool: 32 PERFORMANCE 4 hosts (C1, C10).</summary>
+    public const int MaximumCpoolGpus = MaximumHosts * GpusPerGpuHost;
+
+    /// <summary>The most VMs a Cpool holds: vSphere 8 registers at most 10,000 VMs per cluster.</summary>
+    public const int MaximumVirtualMachinesPerCpool = 10000;
+
+    /// <summary>802.1Q VLAN ids the platform chooses from (N5).</summary>
+    public const int MinimumVlanId = 1;
+
+    /// <summary>802.1Q VLAN ids the platform chooses from (N5).</summary>
+    public const int MaximumVlanId = 4094;
+
     /// <summary>Datastore headroom kept for backup snapshots, on top of the VMs' .vswp files (B7).</summary>
     public const decimal SnapshotHeadroomFraction = 0.10m;
 
@@ -96,8 +135,8 @@ public static class PlatformCatalog
         new(BladeType.Advance, "ADVANCE v3", "advance", 768, 48, 96, 25, 0),
         new(BladeType.Perf1, "PERFORMANCE 1 v3", "perf1", 384, 16, 32, 25, 0),
         new(BladeType.Perf2, "PERFORMANCE 2 v3", "perf2", 768, 36, 72, 25, 0),
-        new(BladeType.Perf3, "PERFORMANCE 3 v3", "perf3", 1536, 56, 112, 25, 0),
-        new(BladeType.Perf4, "PERFORMANCE 4 v3", "perf4", 512, 32, 64, 25, 2),
+        new(BladeType.Perf3, "PERFORMANCE 3 v3", "perf3", LargestBladeMemoryGiB, 56, 112, 25, 0),
+        new(BladeType.Perf4, "PERFORMANCE 4 v3", "perf4", 512, 32, 64, 25, GpusPerGpuHost),
     ];
 
     /// <summary>The storage classes.</summary>
@@ -107,7 +146,7 @@ public static class PlatformCatalog
         new(StorageClass.Standard, "FLASH Standard", "medium", 1500, BillingUnit.GiB, GlobalMirror: true),
         new(StorageClass.Premium, "FLASH Premium", "premium", 3000, BillingUnit.GiB, GlobalMirror: true),
         new(StorageClass.Enterprise, "FLASH Enterprise", "enterprise", 7500, BillingUnit.GiB, GlobalMirror: false),
-        new(StorageClass.Ultra, "FLASH Ultra", "ultra", 15000, BillingUnit.GiB, GlobalMirror: false),
+        new(StorageClass.Ultra, "FLASH Ultra", "ultra", HighestIopsPerTiB, BillingUnit.GiB, GlobalMirror: false),
         new(StorageClass.Mass, "MASS STORAGE Archive", "mass", null, BillingUnit.TiB, GlobalMirror: false),
     ];
 
@@ -147,28 +186,31 @@ public static class PlatformCatalog
     /// <summary>The catalog entry of a storage class.</summary>
     public static StorageClassInfo StorageClassOf(StorageClass storageClass) => StorageClasses.Single(c => c.Class == storageClass);
 
+    // The figures below are checked: a count far out of the platform's range (a schema bypassed,
+    // a platform answer gone wrong) throws OverflowException instead of wrapping into a wrong figure.
+
     /// <summary>Smallest memory reservation of a Cpool: hosts × 128 GiB; also the default (C4).</summary>
-    public static int MinimumMemoryGiB(int hosts) => hosts * MinimumMemoryPerHostGiB;
+    public static int MinimumMemoryGiB(int hosts) => checked(hosts * MinimumMemoryPerHostGiB);
 
     /// <summary>Largest memory reservation of a Cpool: hosts × the blade's RAM (C4).</summary>
-    public static int MaximumMemoryGiB(BladeType blade, int hosts) => hosts * Blade(blade).MemoryGiB;
+    public static int MaximumMemoryGiB(BladeType blade, int hosts) => checked(hosts * Blade(blade).MemoryGiB);
 
     /// <summary>GPUs a Cpool exposes: 2 L40S per PERFORMANCE 4 host, none otherwise (C10).</summary>
-    public static int Gpus(BladeType blade, int hosts) => hosts * Blade(blade).GpusPerHost;
+    public static int Gpus(BladeType blade, int hosts) => checked(hosts * Blade(blade).GpusPerHost);
 
     /// <summary>
     /// IOPS limit of a volume: the class's IOPS per TiB × its size in TiB, rounded down (B2);
     /// null for mass storage, which has no commitment (B5).
     /// </summary>
     public static long? IopsLimit(StorageClass storageClass, long sizeGiB) =>
-        StorageClassOf(storageClass).IopsPerTiB is { } perTiB ? perTiB * sizeGiB / GiBPerTiB : null;
+        StorageClassOf(storageClass).IopsPerTiB is { } perTiB ? checked(perTiB * sizeGiB) / GiBPerTiB : null;
 
     /// <summary>
     /// Free space a datastore needs for the VMs it starts: their memory (.vswp files, C7) plus
     /// 10 % of its capacity for backup snapshots (B7).
     /// </summary>
     public static decimal RequiredHeadroomGiB(long capacityGiB, long startedVmMemoryGiB) =>
-        startedVmMemoryGiB + (capacityGiB * SnapshotHeadroomFraction);
+        checked(startedVmMemoryGiB + (capacityGiB * SnapshotHeadroomFraction));
 
     /// <summary>A size in GiB as TiB, for the SKUs billed per TiB.</summary>
     public static decimal ToTiB(long sizeGiB) => decimal.Round((decimal)sizeGiB / GiBPerTiB, 3);

@@ -8,15 +8,21 @@ namespace CloudTemple.Operator.Entities.Schema;
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class SchemaRequiredAttribute : Attribute;
 
-/// <summary>Inclusive numeric bounds (OpenAPI <c>minimum</c>/<c>maximum</c>).</summary>
+/// <summary>
+/// Inclusive numeric bounds (OpenAPI <c>minimum</c>/<c>maximum</c>). Every number of the API has
+/// both: the API server then refuses an out-of-range value in a spec and in a status write alike.
+/// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class SchemaRangeAttribute(long minimum, long maximum = long.MaxValue) : Attribute
+public sealed class SchemaRangeAttribute(long minimum, long maximum) : Attribute
 {
     /// <summary>The smallest value allowed.</summary>
     public long Minimum { get; } = minimum;
 
-    /// <summary><see cref="long.MaxValue"/> means no maximum.</summary>
+    /// <summary>The largest value allowed.</summary>
     public long Maximum { get; } = maximum;
+
+    /// <summary>The id of the domain rule the bounds come from (e.g. "C1"), named when the webhook refuses a value the schema let through.</summary>
+    public string? Rule { get; init; }
 }
 
 /// <summary>A regular expression the string must match (OpenAPI <c>pattern</c>).</summary>
@@ -27,14 +33,25 @@ public sealed class SchemaPatternAttribute(string pattern) : Attribute
     public string Pattern { get; } = pattern;
 }
 
-/// <summary>String length bounds (OpenAPI <c>minLength</c>/<c>maxLength</c>).</summary>
+/// <summary>String length bounds (OpenAPI <c>minLength</c>/<c>maxLength</c>); every free string of the API has a maximum.</summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class SchemaLengthAttribute(int minimum, int maximum = int.MaxValue) : Attribute
+public sealed class SchemaLengthAttribute(int minimum, int maximum) : Attribute
 {
     /// <summary>The shortest length allowed.</summary>
     public int Minimum { get; } = minimum;
 
-    /// <summary>The longest length allowed; <see cref="int.MaxValue"/> means no maximum.</summary>
+    /// <summary>The longest length allowed.</summary>
+    public int Maximum { get; } = maximum;
+}
+
+/// <summary>Length bounds of each string item of a list of strings (the items' <c>minLength</c>/<c>maxLength</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SchemaItemLengthAttribute(int minimum, int maximum) : Attribute
+{
+    /// <summary>The shortest item allowed.</summary>
+    public int Minimum { get; } = minimum;
+
+    /// <summary>The longest item allowed.</summary>
     public int Maximum { get; } = maximum;
 }
 
@@ -44,6 +61,18 @@ public sealed class SchemaMinItemsAttribute(int minimum) : Attribute
 {
     /// <summary>The fewest items allowed.</summary>
     public int Minimum { get; } = minimum;
+}
+
+/// <summary>
+/// Maximum number of items of a list (OpenAPI <c>maxItems</c>). Every list of the API has one
+/// (see <c>ApiBounds</c>), so that no object makes the API server, the webhook or a reconciler
+/// do unbounded work.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class SchemaMaxItemsAttribute(int maximum) : Attribute
+{
+    /// <summary>The most items allowed.</summary>
+    public int Maximum { get; } = maximum;
 }
 
 /// <summary>

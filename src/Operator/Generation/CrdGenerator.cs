@@ -131,13 +131,13 @@ internal sealed class CrdGenerator(XmlDocumentation docs)
         if (property.GetCustomAttribute<SchemaRangeAttribute>() is { } range)
         {
             schema.Minimum = range.Minimum;
-            schema.Maximum = range.Maximum == long.MaxValue ? null : range.Maximum;
+            schema.Maximum = range.Maximum;
         }
 
         if (property.GetCustomAttribute<SchemaLengthAttribute>() is { } length)
         {
             schema.MinLength = length.Minimum;
-            schema.MaxLength = length.Maximum == int.MaxValue ? null : length.Maximum;
+            schema.MaxLength = length.Maximum;
         }
 
         if (property.GetCustomAttribute<SchemaPatternAttribute>() is { } pattern)
@@ -148,6 +148,17 @@ internal sealed class CrdGenerator(XmlDocumentation docs)
         if (property.GetCustomAttribute<SchemaMinItemsAttribute>() is { } minItems)
         {
             schema.MinItems = minItems.Minimum;
+        }
+
+        if (property.GetCustomAttribute<SchemaMaxItemsAttribute>() is { } maxItems)
+        {
+            schema.MaxItems = maxItems.Maximum;
+        }
+
+        if (property.GetCustomAttribute<SchemaItemLengthAttribute>() is { } itemLength && schema.Items is V1JSONSchemaProps { Type: "string" } item)
+        {
+            item.MinLength = itemLength.Minimum;
+            item.MaxLength = itemLength.Maximum;
         }
 
         if (property.GetCustomAttribute<SchemaListMapAttribute>() is { } listMap)
@@ -167,6 +178,7 @@ internal sealed class CrdGenerator(XmlDocumentation docs)
             schema.XKubernetesListType = "set";
         }
 
+        RequireBounds(property, schema);
         if (property.IsDefined(typeof(SchemaDefaultedAttribute)))
         {
             var value = property.GetValue(owner);
@@ -178,6 +190,26 @@ internal sealed class CrdGenerator(XmlDocumentation docs)
         }
 
         return schema;
+    }
+
+    // Every list, number and free string of the API is bounded (ApiBounds, PlatformCatalog), so that
+    // the API server refuses an object that would make anyone downstream do unbounded work, and an
+    // out-of-range figure in a spec or a status write: a field added without its bound fails here.
+    private static void RequireBounds(PropertyInfo property, V1JSONSchemaProps schema)
+    {
+        var field = $"{property.DeclaringType!.Name}.{property.Name}";
+        string? missing = schema switch
+        {
+            { Type: "array", MaxItems: null } => "a [SchemaMaxItems]",
+            { Type: "array", Items: V1JSONSchemaProps { Type: "string", EnumProperty: null, MaxLength: null } } => "a [SchemaItemLength] for its strings",
+            { Type: "integer" or "number", Maximum: null } or { Type: "integer" or "number", Minimum: null } => "a [SchemaRange] with a maximum",
+            { Type: "string", EnumProperty: null, Format: null, MaxLength: null } => "a [SchemaLength] with a maximum",
+            _ => null,
+        };
+        if (missing is not null)
+        {
+            throw new InvalidOperationException($"{field} has no bound: every field of the API needs {missing}.");
+        }
     }
 
     private V1JSONSchemaProps TypeSchema(Type type, string? description)

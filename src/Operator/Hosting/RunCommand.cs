@@ -99,6 +99,8 @@ internal static class RunCommand
         using var mounted = webhook?.CertificateDirectory is { } directory ? new MountedCertificate(directory) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // No route reads more than an AdmissionReview (3 MiB); Kestrel's default would be 30 MB.
+            kestrel.Limits.MaxRequestBodySize = WebhookEndpoints.MaxRequestBodyBytes;
             kestrel.Listen(endpoints.Metrics);
             if (endpoints.Probes.Port != endpoints.Metrics.Port)
             {

@@ -24,10 +24,19 @@ public static class SpecRules
     /// </summary>
     public static async Task<IReadOnlyList<Violation>> CheckAsync(ICustomResource current, ICustomResource? old, INamespaceView view, ITenantDirectory? tenants, CancellationToken cancellationToken)
     {
+        // The schema's bounds first, for an object that came past the schema: every rule below
+        // assumes a spec within them, which keeps its work bounded and its arithmetic in range.
+        var outOfBounds = SpecBounds.Check(current.CommonSpec, "spec");
+        if (outOfBounds.Count > 0)
+        {
+            return outOfBounds;
+        }
+
         var violations = new List<Violation>();
         if (old is not null)
         {
             violations.AddRange(Immutable(old.CommonSpec, current.CommonSpec, "spec"));
+            violations.AddRange(ExternalIdRules(current, old));
         }
 
         violations.AddRange(RefusedValues(current.CommonSpec, "spec"));
@@ -75,18 +84,81 @@ public static class SpecRules
                 $"a hypervisor update rolls the hosts one at a time and needs at least 2 hosts; this Cpool has {spec.Hosts}");
         }
 
-        var enabled = spec.AffinityRules.Where(r => r.Enabled).ToList();
-        foreach (var together in enabled.Where(r => r.Type == AffinityType.Affinity))
+        foreach (var contradiction in Contradictions(spec.AffinityRules))
         {
-            foreach (var apart in enabled.Where(r => r.Type == AffinityType.AntiAffinity))
+            yield return contradiction;
+        }
+    }
+
+    /// <summary>The most contradictions of affinity rules reported one by one; the others are counted.</summary>
+    internal const int ReportedContradictions = 10;
+
+    // C9: an enabled Affinity rule and an enabled AntiAffinity rule that share two VMs contradict
+    // each other. Instead of comparing every pair of rules, each VM is indexed to the Affinity rules
+    // that cover it; then each AntiAffinity rule walks its own VMs and meets every Affinity rule that
+    // shares one of them once, until one shares a second: its contradiction. The work is one step per
+    // VM named plus one per pair of rules that share a VM — linear when VMs are in few rules, as in
+    // real clusters, and bounded by the schema's 1,000 rules otherwise (500 × 500 pairs at worst).
+    private static IEnumerable<Violation> Contradictions(IReadOnlyList<AffinityRule> rules)
+    {
+        var joining = new AffinityIndex(rules.Where(r => r is { Enabled: true, Type: AffinityType.Affinity }));
+        var found = 0;
+        var met = new Dictionary<AffinityRule, string>(ReferenceEqualityComparer.Instance);
+        foreach (var apart in rules.Where(r => r is { Enabled: true, Type: AffinityType.AntiAffinity }))
+        {
+            var contradicting = joining.FirstMetTwice(apart, met);
+            if (contradicting is not null && ++found <= ReportedContradictions)
             {
-                var shared = together.VirtualMachines.Intersect(apart.VirtualMachines, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-                if (shared.Count >= 2)
+                // Named by the two first VMs the rules share, whatever the order they are listed in.
+                var shared = contradicting.VirtualMachines.Intersect(apart.VirtualMachines, StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(2).ToList();
+                yield return new("spec.affinityRules", "C9",
+                    $"rules '{contradicting.Name}' (Affinity) and '{apart.Name}' (AntiAffinity) both join and separate {shared[0]} and {shared[1]}: they contradict each other");
+            }
+        }
+
+        if (found > ReportedContradictions)
+        {
+            yield return new("spec.affinityRules", "C9",
+                $"{found - ReportedContradictions} more AntiAffinity rules contradict an Affinity rule; the first {ReportedContradictions} are named above");
+        }
+    }
+
+    // Each VM → the Affinity rules that cover it, as chains in one array (no list per VM).
+    private sealed class AffinityIndex
+    {
+        private readonly Dictionary<string, int> _last = new(StringComparer.Ordinal);
+        private readonly List<(AffinityRule Rule, int Previous)> _entries = [];
+
+        public AffinityIndex(IEnumerable<AffinityRule> together)
+        {
+            foreach (var rule in together)
+            {
+                foreach (var vm in rule.VirtualMachines)
                 {
-                    yield return new("spec.affinityRules", "C9",
-                        $"rules '{together.Name}' (Affinity) and '{apart.Name}' (AntiAffinity) both join and separate {string.Join(" and ", shared.Take(2))}: they contradict each other");
+                    _entries.Add((rule, _last.GetValueOrDefault(vm, -1)));
+                    _last[vm] = _entries.Count - 1;
                 }
             }
+        }
+
+        // The first Affinity rule met through two different VMs of the AntiAffinity rule (a VM
+        // listed twice, in either rule, is one VM).
+        public AffinityRule? FirstMetTwice(AffinityRule apart, Dictionary<AffinityRule, string> met)
+        {
+            met.Clear();
+            foreach (var vm in apart.VirtualMachines)
+            {
+                for (var i = _last.GetValueOrDefault(vm, -1); i >= 0; i = _entries[i].Previous)
+                {
+                    var together = _entries[i].Rule;
+                    if (!met.TryAdd(together, vm) && !string.Equals(met[together], vm, StringComparison.Ordinal))
+                    {
+                        return together;
+                    }
+                }
+            }
+
+            return null;
         }
     }
 
@@ -161,15 +233,16 @@ public static class SpecRules
 
     private static async Task<IEnumerable<Violation>> SharingRulesAsync(Vlan vlan, ITenantDirectory tenants, CancellationToken cancellationToken)
     {
-        var organization = await tenants.OrganizationTenantsAsync(vlan, cancellationToken).ConfigureAwait(false);
-        if (organization is null)
+        var tenantsOfOrganization = await tenants.OrganizationTenantsAsync(vlan, cancellationToken).ConfigureAwait(false);
+        if (tenantsOfOrganization is null)
         {
             return [];
         }
 
+        var organization = tenantsOfOrganization.ToHashSet(StringComparer.Ordinal);
         return vlan.Spec.SharedWithTenants
             .Select((tenant, index) => (tenant, index))
-            .Where(t => !organization.Contains(t.tenant, StringComparer.Ordinal))
+            .Where(t => !organization.Contains(t.tenant))
             .Select(t => new Violation($"spec.sharedWithTenants[{t.index}]", "N3",
                 $"tenant {t.tenant} is not in this tenant's organization: a VLAN is shared only with tenants of the same organization"))
             .ToList();
@@ -200,11 +273,32 @@ public static class SpecRules
 
     private static async Task<IEnumerable<Violation>> KeyProviderRulesAsync(HsmKeyProvider provider, string ns, INamespaceView view, CancellationToken cancellationToken)
     {
+        var encrypted = provider.Spec.EncryptedVirtualMachines.ToHashSet(StringComparer.Ordinal);
         var replicated = (await view.ListAsync<VmReplication>(ns, cancellationToken).ConfigureAwait(false))
-            .Where(r => provider.Spec.EncryptedVirtualMachines.Contains(r.Spec.VirtualMachine, StringComparer.Ordinal))
+            .Where(r => encrypted.Contains(r.Spec.VirtualMachine))
             .Select(r => new Violation("spec.encryptedVirtualMachines", "X1",
                 $"VM '{r.Spec.VirtualMachine}' is replicated by VmReplication '{r.Metadata.Name}': a VM cannot be both HSM-encrypted and replicated"));
         return replicated.ToList();
+    }
+
+    // Once an object is bound to a platform resource — spec.externalId set, or the operator has
+    // recorded one in status.externalId — it cannot be re-pointed at another one: that would
+    // silently swap the resource the object manages (and deletes). An object without one may get
+    // it once, e.g. to adopt what a manual order made; writing the id it already has is no change.
+    private static IEnumerable<Violation> ExternalIdRules(ICustomResource current, ICustomResource old)
+    {
+        var (before, after) = (old.CommonSpec.ExternalId, current.CommonSpec.ExternalId);
+        var bound = old.CommonStatus.ExternalId;
+        if (before is not null && !string.Equals(before, after, StringComparison.Ordinal))
+        {
+            yield return new("spec.externalId", "immutable",
+                $"the object is bound to platform resource '{before}'; it cannot change to {Show(after)}: create another object to manage another resource");
+        }
+        else if (before is null && bound is not null && after is not null && !string.Equals(bound, after, StringComparison.Ordinal))
+        {
+            yield return new("spec.externalId", "immutable",
+                $"the object already manages platform resource '{bound}' (status.externalId); it cannot be re-pointed to '{after}': create another object to adopt it");
+        }
     }
 
     // Fields marked [Immutable], at any depth of the spec, keep the value they were created with.

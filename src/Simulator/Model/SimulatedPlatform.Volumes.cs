@@ -6,14 +6,14 @@ namespace CloudTemple.Operator.Simulator.Model;
 /// <summary>Block volumes and Global Mirror replication (B1–B15).</summary>
 public sealed partial class SimulatedPlatform
 {
-    /// <summary>Creates a block volume (B1).</summary>
+    /// <summary>Creates a block volume of 500 GiB to 64 TiB (B1).</summary>
     public Accepted CreateBlockVolume(string tenantId, string name, Zone zone, StorageClass storageClass, long sizeGiB)
     {
         lock (_lock)
         {
             Settle();
             RequireTenant(tenantId);
-            CheckMinimumSize(sizeGiB);
+            CheckSize(sizeGiB);
             var id = NewId("volume");
             _volumes.Add(id, new BlockVolume(id, name, tenantId, zone, storageClass, sizeGiB, [], Replication: null, ReplicaOf: null, ProvisioningState.Creating));
             return Enqueue(
@@ -31,7 +31,7 @@ public sealed partial class SimulatedPlatform
         {
             Settle();
             var volume = RequireVolume(volumeId);
-            CheckMinimumSize(sizeGiB);
+            CheckSize(sizeGiB);
             if (sizeGiB < volume.SizeGiB)
             {
                 throw Refused("B8", $"A volume can grow, never shrink: volume '{volume.Name}' has {volume.SizeGiB} GiB, the request asks {sizeGiB} GiB");
@@ -211,11 +211,16 @@ public sealed partial class SimulatedPlatform
         }
     }
 
-    private static void CheckMinimumSize(long sizeGiB)
+    private static void CheckSize(long sizeGiB)
     {
         if (sizeGiB < PlatformCatalog.MinimumVolumeGiB)
         {
             throw Refused("B1", $"A block volume is at least {PlatformCatalog.MinimumVolumeGiB} GiB, not {sizeGiB} GiB");
+        }
+
+        if (sizeGiB > PlatformCatalog.MaximumVolumeGiB)
+        {
+            throw Refused("B1", $"A block volume is at most {PlatformCatalog.MaximumVolumeGiB} GiB (64 TiB, the largest VMFS datastore), not {sizeGiB} GiB");
         }
     }
 

@@ -38,6 +38,9 @@ public sealed class OperatorProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>Whether the process has stopped (or crashed).</summary>
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Everything the process printed so far.</summary>
     public string Logs
     {

@@ -77,6 +77,135 @@ public sealed class SpecRulesTests
     }
 
     [Fact]
+    public async Task C9_TenThousandAffinityRules_AreRefusedByTheirBound_BeforeAnyPairIsCompared()
+    {
+        var cpool = Cpool();
+        cpool.Spec.AffinityRules = [.. Enumerable.Range(0, 10_000).Select(i => new AffinityRule
+        {
+            Name = $"r{i}", Type = i % 2 == 0 ? AffinityType.Affinity : AffinityType.AntiAffinity, VirtualMachines = ["shared-1", "shared-2", $"vm-{i}"],
+        })];
+
+        var violation = Assert.Single(await Check(cpool));
+
+        Assert.Equal(("spec.affinityRules", "bounds"), (violation.Field, violation.Rule));
+        Assert.Contains($"10000 items, at most {ApiBounds.AffinityRulesPerCpool} are allowed", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task C9_AThousandRulesThatAllShareOneVm_ContradictNothing()
+    {
+        // The worst case of the index: every Affinity rule meets every AntiAffinity rule once (500 × 500).
+        var cpool = Cpool();
+        cpool.Spec.AffinityRules = [.. Enumerable.Range(0, ApiBounds.AffinityRulesPerCpool).Select(i => new AffinityRule
+        {
+            Name = $"r{i}", Type = i % 2 == 0 ? AffinityType.Affinity : AffinityType.AntiAffinity, VirtualMachines = ["shared", $"vm-{i}"],
+        })];
+
+        Assert.Empty(await Check(cpool));
+    }
+
+    [Fact]
+    public async Task C9_AContradiction_IsFoundAmongAThousandRulesOf1024Vms()
+    {
+        var cpool = Cpool();
+        cpool.Spec.AffinityRules = [.. Enumerable.Range(0, ApiBounds.AffinityRulesPerCpool).Select(i => new AffinityRule
+        {
+            Name = $"r{i}",
+            Type = i % 2 == 0 ? AffinityType.Affinity : AffinityType.AntiAffinity,
+            VirtualMachines = [.. Enumerable.Range(0, ApiBounds.VirtualMachinesPerAffinityRule).Select(v => $"vm-{i}-{v}")],
+        })];
+        cpool.Spec.AffinityRules[999].VirtualMachines.AddRange(["vm-0-7", "vm-0-3"]);
+        cpool.Spec.AffinityRules[999].VirtualMachines.RemoveRange(0, 2);
+
+        var violation = Assert.Single(await Check(cpool));
+
+        Assert.Equal(("spec.affinityRules", "C9"), (violation.Field, violation.Rule));
+        Assert.Contains("'r0' (Affinity) and 'r999' (AntiAffinity) both join and separate vm-0-3 and vm-0-7", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task C9_ManyContradictions_NameTheFirstTen_AndCountTheRest()
+    {
+        var cpool = Cpool();
+        cpool.Spec.AffinityRules = [.. Enumerable.Range(0, 500).SelectMany(i => new[]
+        {
+            new AffinityRule { Name = $"together-{i}", Type = AffinityType.Affinity, VirtualMachines = [$"a-{i}", $"b-{i}"] },
+            new AffinityRule { Name = $"apart-{i}", Type = AffinityType.AntiAffinity, VirtualMachines = [$"b-{i}", $"a-{i}"] },
+        })];
+
+        var violations = await Check(cpool);
+
+        Assert.Equal(11, violations.Count);
+        Assert.All(violations, v => Assert.Equal(("spec.affinityRules", "C9"), (v.Field, v.Rule)));
+        Assert.Contains("'together-0' (Affinity) and 'apart-0' (AntiAffinity)", violations[0].Message, StringComparison.Ordinal);
+        Assert.StartsWith("490 more AntiAffinity rules contradict an Affinity rule", violations[10].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task C9_AVmNamedTwiceInARule_IsNotASecondVmInCommon()
+    {
+        var cpool = Cpool();
+        cpool.Spec.AffinityRules =
+        [
+            new AffinityRule { Name = "together", Type = AffinityType.Affinity, VirtualMachines = ["a", "b"] },
+            new AffinityRule { Name = "apart", Type = AffinityType.AntiAffinity, VirtualMachines = ["a", "a", "c"] },
+        ];
+
+        Assert.Empty(await Check(cpool));
+    }
+
+    [Fact]
+    public async Task C1_AHostCountPastTheSchema_IsRefusedWithItsRule_InsteadOfOverflowingTheMemoryFigures() =>
+        Assert.Equal(("spec.hosts", "C1"), Only(await Check(Cpool(hosts: 2_000_000_000))));
+
+    [Fact]
+    public async Task B1_ASizePastTheSchema_IsRefusedWithItsRule()
+    {
+        var violation = Assert.Single(await Check(Volume(size: 9_000_000_000_000_000_000)));
+        Assert.Equal(("spec.sizeGiB", "B1"), (violation.Field, violation.Rule));
+        Assert.Contains("500 to 65536 are allowed", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AStringPastItsMaxLength_InAList_IsRefusedNamingTheItem()
+    {
+        var provider = new HsmKeyProvider { Metadata = new() { Name = "kms", NamespaceProperty = "ns" }, Spec = new() { EncryptedVirtualMachines = ["ok", new string('x', 81)] } };
+
+        var violation = Assert.Single(await Check(provider));
+
+        Assert.Equal(("spec.encryptedVirtualMachines[1]", "bounds"), (violation.Field, violation.Rule));
+        Assert.Contains("81 characters, at most 80", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExternalId_MayBeSetOnce_OnAnObjectThatHasNone() =>
+        Assert.Empty(await Check(Volume(externalId: "ds-123"), Volume()));
+
+    [Fact]
+    public async Task ExternalId_OnceSet_CannotChange_NorBeRemoved()
+    {
+        var changed = Assert.Single(await Check(Volume(externalId: "ds-456"), Volume(externalId: "ds-123")));
+        var removed = Assert.Single(await Check(Volume(), Volume(externalId: "ds-123")));
+
+        Assert.Equal(("spec.externalId", "immutable"), (changed.Field, changed.Rule));
+        Assert.Contains("bound to platform resource 'ds-123'; it cannot change to ds-456", changed.Message, StringComparison.Ordinal);
+        Assert.Equal(("spec.externalId", "immutable"), (removed.Field, removed.Rule));
+    }
+
+    [Fact]
+    public async Task ExternalId_OfAnObjectThatAlreadyManagesAResource_CannotPointElsewhere()
+    {
+        var created = Volume();
+        created.Status = new() { ExternalId = "ds-made-by-the-operator" };
+
+        var violation = Assert.Single(await Check(Volume(externalId: "ds-someone-elses"), created));
+
+        Assert.Equal(("spec.externalId", "immutable"), (violation.Field, violation.Rule));
+        Assert.Contains("already manages platform resource 'ds-made-by-the-operator' (status.externalId)", violation.Message, StringComparison.Ordinal);
+        Assert.Empty(await Check(Volume(externalId: "ds-made-by-the-operator"), created));
+    }
+
+    [Fact]
     public async Task B8_AVolume_CanGrow_ButNeverShrink()
     {
         Assert.Empty(await Check(Volume(size: 2048), Volume(size: 1024)));
@@ -222,10 +351,10 @@ public sealed class SpecRulesTests
         Spec = new() { AvailabilityZone = zone, BladeType = blade, Hosts = hosts, MemoryGiB = memory, HypervisorBuild = build },
     };
 
-    private static BlockVolume Volume(string name = "data", Zone zone = Zone.PAR7S, StorageClass storageClass = StorageClass.Premium, long size = 1024, VolumeReplicationSpec? replication = null) => new()
+    private static BlockVolume Volume(string name = "data", Zone zone = Zone.PAR7S, StorageClass storageClass = StorageClass.Premium, long size = 1024, VolumeReplicationSpec? replication = null, string? externalId = null) => new()
     {
         Metadata = new() { Name = name, NamespaceProperty = "ns" },
-        Spec = new() { AvailabilityZone = zone, StorageClass = storageClass, SizeGiB = size, Replication = replication },
+        Spec = new() { AvailabilityZone = zone, StorageClass = storageClass, SizeGiB = size, Replication = replication, ExternalId = externalId },
     };
 
     private static VolumeReplicationSpec Mirror(Zone target) =>
