@@ -78,7 +78,7 @@ public sealed partial class EventRecorder : IDisposable
             ReportingInstance = _instance,
             Action = action,
             Reason = reason,
-            Note = note.Length <= 1024 ? note : note[..1021] + "...",
+            Note = BoundedText.Truncate(note, BoundedText.EventNoteLength),
             Type = warning ? "Warning" : "Normal",
             Regarding = new V1ObjectReference
             {
