@@ -83,7 +83,10 @@ public sealed class EntityClient<T>(IKubernetes client)
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.UnprocessableEntity)
         {
-            throw new InvalidOperationException($"The API server refused the patch of {Info.Kind} {key}: {e.Response.Content}\nPatch: {patch.ToJsonString()}", e);
+            // Bounded: the answer quotes the refused values and the patch may hold a whole status, and
+            // this message is logged at every retry and becomes the Synced condition's.
+            throw new InvalidOperationException(
+                $"The API server refused the patch of {Info.Kind} {key}: {BoundedText.Truncate(e.Response.Content, 2048)}\nPatch: {BoundedText.Truncate(patch.ToJsonString(), 2048)}", e);
         }
     }
 }
