@@ -185,12 +185,12 @@ public sealed class BackupPolicyReconciler(IPlatformConnections connections, Cre
         }
         else if (notAssigned.Count == 0)
         {
-            context.Conditions.Set(Assigned, ConditionStatus.True, AssignedState, $"The policy applies to {string.Join(", ", states.Select(s => s.Name))}.");
+            context.Conditions.Set(Assigned, ConditionStatus.True, AssignedState, $"The policy applies to {BoundedText.List(states.Select(s => s.Name))}.");
         }
         else
         {
             context.Conditions.Set(Assigned, ConditionStatus.False, notAssigned.Any(s => s.State == FailedState) ? FailedState : PendingState,
-                $"Not assigned: {string.Join("; ", notAssigned.Select(s => $"{s.Name} ({s.Message})"))}.");
+                $"Not assigned: {BoundedText.List(notAssigned.Select(s => $"{s.Name} ({s.Message})"), "; ")}.");
         }
     }
 

@@ -176,7 +176,7 @@ public sealed class BlockVolumeReconciler(IPlatformConnections connections, Cred
         if (stranded.Count > 0)
         {
             throw new PlatformRefusedException("B6",
-                $"Block volume {observed.Id} is not unmounted from Cpool {cpoolId}: the disks of VM(s) {string.Join(", ", stranded)} on that Cpool are on it. Put the Cpool back in spec.cpoolRefs, or move the VMs first.");
+                $"Block volume {observed.Id} is not unmounted from Cpool {cpoolId}: the disks of VM(s) {BoundedText.List(stranded)} on that Cpool are on it. Put the Cpool back in spec.cpoolRefs, or move the VMs first.");
         }
     }
 

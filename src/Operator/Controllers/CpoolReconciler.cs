@@ -194,7 +194,7 @@ public sealed class CpoolReconciler(IPlatformConnections connections, Credential
         if (unsatisfiable.Count > 0)
         {
             conditions.Set(AffinityRulesSatisfiable, ConditionStatus.False, "MoreVirtualMachinesThanHosts",
-                $"The Cpool has {observed.Hosts} host(s), but {string.Join("; ", unsatisfiable)} (rule C9): add hosts or split the rule.");
+                $"The Cpool has {observed.Hosts} host(s), but {BoundedText.List(unsatisfiable, "; ")} (rule C9): add hosts or split the rule.");
         }
         else
         {

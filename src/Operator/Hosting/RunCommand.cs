@@ -135,7 +135,9 @@ internal static class RunCommand
         await using var app = builder.Build();
         var runtime = app.Services.GetRequiredService<OperatorRuntime>();
         app.MapGet("/healthz", () => Results.Text("ok")).RequireHost($"*:{endpoints.Probes.Port}");
-        app.MapGet("/readyz", () => runtime.IsReady ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503)).RequireHost($"*:{endpoints.Probes.Port}");
+        app.MapGet("/readyz", () => runtime.NotReady is { Count: > 0 } notReady
+            ? Results.Text($"caches not synced:\n{string.Join('\n', notReady)}\n", statusCode: 503)
+            : Results.Text("ok")).RequireHost($"*:{endpoints.Probes.Port}");
         app.MapMetrics("/metrics", runtime.Metrics.Registry).RequireHost($"*:{endpoints.Metrics.Port}");
         if (endpoints.Webhook is { } webhookEndpoint)
         {

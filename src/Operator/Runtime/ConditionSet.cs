@@ -65,11 +65,13 @@ public sealed class ConditionSet(List<Condition> conditions, long generation, Ti
 
     /// <summary>
     /// Sets one condition. Its <c>lastTransitionTime</c> changes only when its status flips (or it
-    /// is new); reason, message and observedGeneration are updated in place.
+    /// is new); reason, message and observedGeneration are updated in place. A message longer than
+    /// <see cref="BoundedText.ConditionMessageLength"/> is cut there, so that no status write is
+    /// refused (and retried forever) for the length of a message.
     /// </summary>
     public void Set(string type, ConditionStatus status, string reason, string message)
     {
-        message = message.Length > 0 ? message : DefaultMessage(type, status);
+        message = message.Length > 0 ? BoundedText.Truncate(message, BoundedText.ConditionMessageLength) : DefaultMessage(type, status);
         var existing = this[type];
         if (existing is null)
         {

@@ -12,6 +12,9 @@ public interface IController
     /// <summary>Whether every informer of the running controller has cached its first list.</summary>
     bool HasSynced { get; }
 
+    /// <summary>What is not synced yet, one line per informer, for /readyz; empty once synced.</summary>
+    IReadOnlyList<string> NotSynced { get; }
+
     /// <summary>Runs informers and workers until cancelled; stops the workers at once on cancellation.</summary>
     Task RunAsync(CancellationToken cancellationToken);
 
@@ -67,6 +70,10 @@ public sealed partial class Controller<T>(
 
     public bool HasSynced => _informers is { Length: > 0 } informers && informers.All(i => i.HasSynced);
 
+    public IReadOnlyList<string> NotSynced => _informers is { Length: > 0 } informers
+        ? [.. informers.Select(i => i.NotSyncedReason).OfType<string>()]
+        : [$"{_info.Kind}: not started"];
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var queue = new WorkQueue<ObjectKey>(options.Queue, _time, metrics.ForQueue(Name));
@@ -81,7 +88,7 @@ public sealed partial class Controller<T>(
                 {
                     ReadinessChanged?.Invoke(e.Object);
                 }
-            }, logger, options.Informer, _time, metrics.ForInformer(Name)))
+            }, logger, options.Informer, _time, metrics.ForInformer(Name), skipped => ReportUnreadable(events, skipped)))
             .ToArray();
         _informers = informers;
         _queue = queue;
@@ -89,9 +96,9 @@ public sealed partial class Controller<T>(
         LogStarting(Name, options.Parallelism, options.Namespaces.Count > 0 ? string.Join(',', options.Namespaces) : "all namespaces");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var tasks = informers.Select(i => i.RunAsync(stop.Token))
-            .Append(scheduler.RunAsync(stop.Token))
-            .Concat(Enumerable.Range(0, options.Parallelism).Select(_ => WorkAsync(queue, scheduler, loop, stop.Token)))
+        var tasks = informers.Select(i => Observe(i.RunAsync(stop.Token), $"the informer of {i.Name}", stop.Token))
+            .Append(Observe(scheduler.RunAsync(stop.Token), "the resync scheduler", stop.Token))
+            .Concat(Enumerable.Range(0, options.Parallelism).Select(_ => Observe(WorkAsync(queue, scheduler, loop, stop.Token), "a worker", stop.Token)))
             .ToList();
         try
         {
@@ -187,6 +194,10 @@ public sealed partial class Controller<T>(
                         scheduler.Schedule(key, step.RequeueAfter!.Value, QueuePriority.High);
                         result = "requeue_after";
                         break;
+                    case ReconcileOutcome.Unreadable:
+                        scheduler.Cancel(key);
+                        result = "unreadable";
+                        break;
                     default:
                         scheduler.Cancel(key);
                         break;
@@ -243,6 +254,39 @@ public sealed partial class Controller<T>(
         public override string ToString() => $"{controller} {key}";
     }
 
+    // A Warning event on the object the informer skipped, found by its raw metadata.
+    private static void ReportUnreadable(EventRecorder events, UndecodableObject skipped)
+    {
+        if (skipped.Key is null || skipped.Reference.NamespaceProperty is null)
+        {
+            return;
+        }
+
+        events.For(skipped.Reference).Publish(warning: true, "DecodeFailed", "Read",
+            $"The operator cannot read this {skipped.Reference.Kind} at {skipped.Path} ({skipped.Error}), so it leaves it alone; "
+            + "the other objects are not affected. Correct that field: the object is reconciled again as soon as it can be read.");
+    }
+
+    // Informers, workers and the scheduler run until stopped and handle their own failures; one that
+    // ends any other way is a bug, which is logged at once rather than found at shutdown.
+    private async Task Observe(Task task, string what, CancellationToken stopping)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (Exception e) when (!stopping.IsCancellationRequested)
+        {
+            LogTaskFailed(e, what, Name);
+            throw;
+        }
+
+        if (!stopping.IsCancellationRequested)
+        {
+            LogTaskEnded(what, Name);
+        }
+    }
+
     private static TimeSpan Jittered(TimeSpan period) => period * (0.9 + (Random.Shared.NextDouble() * 0.2));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Starting controller {Controller} with {Workers} workers on {Scope}")]
@@ -250,6 +294,12 @@ public sealed partial class Controller<T>(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped controller {Controller}")]
     private partial void LogStopped(string controller);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{What} of controller {Controller} failed and no longer runs")]
+    private partial void LogTaskFailed(Exception exception, string what, string controller);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{What} of controller {Controller} ended before the controller was stopped")]
+    private partial void LogTaskEnded(string what, string controller);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reconcile failed (attempt {Attempt}); retrying with backoff")]
     private partial void LogFailed(Exception exception, int attempt);

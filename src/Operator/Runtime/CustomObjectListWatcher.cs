@@ -7,15 +7,20 @@ using k8s.Autorest;
 
 namespace CloudTemple.Operator.Runtime;
 
-/// <summary>Lists (in pages) and watches (with bookmarks) one custom kind, in one namespace or in all.</summary>
+/// <summary>
+/// Lists (in pages) and watches (with bookmarks) one custom kind, in one namespace or in all, as raw
+/// JSON: the informer decodes each object on its own, so that one it cannot read fails alone.
+/// </summary>
 public sealed class CustomObjectListWatcher<T>(IKubernetes client, string? namespaceName, int pageSize = 500) : IListWatcher<T>
     where T : class, ICustomResource
 {
     private readonly EntityInfo _info = EntityInfo.Of<T>();
 
-    public async Task<(IReadOnlyList<T> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+    public string? Namespace => namespaceName;
+
+    public async Task<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
     {
-        var items = new List<T>();
+        var items = new List<JsonObject>();
         string? continueToken = null;
         string resourceVersion;
         do
@@ -27,10 +32,7 @@ public sealed class CustomObjectListWatcher<T>(IKubernetes client, string? names
                 : await client.CustomObjects.ListNamespacedCustomObjectAsync<JsonObject>(
                     _info.Group, _info.Version, namespaceName, _info.Plural, continueParameter: continueToken, limit: pageSize,
                     cancellationToken: cancellationToken).ConfigureAwait(false);
-            foreach (var item in page["items"]?.AsArray() ?? [])
-            {
-                items.Add(KubernetesJson.Deserialize<T>(item!.ToJsonString()));
-            }
+            items.AddRange((page["items"]?.AsArray() ?? []).OfType<JsonObject>());
 
             var metadata = page["metadata"]!;
             resourceVersion = (string)metadata["resourceVersion"]!;
@@ -41,7 +43,7 @@ public sealed class CustomObjectListWatcher<T>(IKubernetes client, string? names
         return (items, resourceVersion);
     }
 
-    public async IAsyncEnumerable<(WatchEventType Type, T Object)> WatchAsync(
+    public async IAsyncEnumerable<(WatchEventType Type, JsonObject Object)> WatchAsync(
         string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Exception? streamError = null;
@@ -64,7 +66,7 @@ public sealed class CustomObjectListWatcher<T>(IKubernetes client, string? names
 
         // WatchAsync has no typed replacement yet (kubernetes-client/csharp#1758).
 #pragma warning disable CS0618 // Obsolete: see the line above.
-        var events = response.WatchAsync<T, object>(onError: e => streamError ??= e, cancellationToken: cancellationToken);
+        var events = response.WatchAsync<JsonObject, object>(onError: e => streamError ??= e, cancellationToken: cancellationToken);
 #pragma warning restore CS0618
         await foreach (var item in events.ConfigureAwait(false))
         {

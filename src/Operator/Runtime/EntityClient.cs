@@ -13,14 +13,17 @@ public sealed class EntityClient<T>(IKubernetes client)
 {
     public EntityInfo Info { get; } = EntityInfo.Of<T>();
 
-    /// <summary>Reads the object, or null when it does not exist.</summary>
+    /// <summary>
+    /// Reads the object, or null when it does not exist. Throws <see cref="UndecodableObjectException"/>
+    /// when it exists but cannot be read as <typeparamref name="T"/>.
+    /// </summary>
     public async Task<T?> GetAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         try
         {
             var json = await client.CustomObjects.GetNamespacedCustomObjectAsync<JsonObject>(
                 Info.Group, Info.Version, key.Namespace, Info.Plural, key.Name, cancellationToken).ConfigureAwait(false);
-            return KubernetesJson.Deserialize<T>(json.ToJsonString());
+            return EntityDecoder.TryDecode<T>(json, out var entity, out var failure) ? entity : throw new UndecodableObjectException(failure);
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -80,7 +83,10 @@ public sealed class EntityClient<T>(IKubernetes client)
         }
         catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.UnprocessableEntity)
         {
-            throw new InvalidOperationException($"The API server refused the patch of {Info.Kind} {key}: {e.Response.Content}\nPatch: {patch.ToJsonString()}", e);
+            // Bounded: the answer quotes the refused values and the patch may hold a whole status, and
+            // this message is logged at every retry and becomes the Synced condition's.
+            throw new InvalidOperationException(
+                $"The API server refused the patch of {Info.Kind} {key}: {BoundedText.Truncate(e.Response.Content, 2048)}\nPatch: {BoundedText.Truncate(patch.ToJsonString(), 2048)}", e);
         }
     }
 }
@@ -93,6 +99,13 @@ public static class StatusDocument
         JsonNode.Parse(KubernetesJson.Serialize(entity))!.AsObject()["status"] is JsonObject status
             ? (JsonObject)status.DeepClone()
             : [];
+}
+
+/// <summary>The object exists but cannot be read as its kind: the informer reports it, and it is processed again once it can be read.</summary>
+public sealed class UndecodableObjectException(UndecodableObject failure)
+    : Exception($"{failure} cannot be read at {failure.Path}: {failure.Error}")
+{
+    public UndecodableObject Failure { get; } = failure;
 }
 
 /// <summary>The object changed since it was read: the write was refused, and the key is processed again at once.</summary>

@@ -53,18 +53,24 @@ public sealed partial class EventRecorder : IDisposable
     public const string ReportingController = "iaas.cloud-temple.com/cloudtemple-operator";
 
     /// <summary>A sink for the events of one object.</summary>
-    public IEventSink For(ICustomResource regarding) => new Sink(this, regarding);
+    public IEventSink For(ICustomResource regarding) => new Sink(this, () => Reference(regarding));
+
+    /// <summary>
+    /// A sink for the events of the object <paramref name="regarding"/> points to: for an object known
+    /// only by its metadata (one that cannot be read as its kind). Kind, name and namespace are required.
+    /// </summary>
+    public IEventSink For(V1ObjectReference regarding) => new Sink(this, () => regarding);
 
     public void Dispose() => _limiter.Dispose();
 
-    private void Publish(ICustomResource regarding, bool warning, string reason, string action, string note)
+    private void Publish(V1ObjectReference regarding, bool warning, string reason, string action, string note)
     {
-        var info = EntityInfo.Of(regarding.GetType());
-        var key = ObjectKey.Of(regarding);
-        using var lease = _limiter.AttemptAcquire($"{info.Kind}/{key}");
+        var key = new ObjectKey(regarding.NamespaceProperty ?? string.Empty, regarding.Name);
+        var controller = regarding.Kind.ToLowerInvariant();
+        using var lease = _limiter.AttemptAcquire($"{regarding.Kind}/{key}");
         if (!lease.IsAcquired)
         {
-            _metrics.Events.WithLabels(info.ControllerName, "dropped").Inc();
+            _metrics.Events.WithLabels(controller, "dropped").Inc();
             return;
         }
 
@@ -78,19 +84,11 @@ public sealed partial class EventRecorder : IDisposable
             ReportingInstance = _instance,
             Action = action,
             Reason = reason,
-            Note = note.Length <= 1024 ? note : note[..1021] + "...",
+            Note = BoundedText.Truncate(note, BoundedText.EventNoteLength),
             Type = warning ? "Warning" : "Normal",
-            Regarding = new V1ObjectReference
-            {
-                ApiVersion = info.ApiVersion,
-                Kind = info.Kind,
-                Name = key.Name,
-                NamespaceProperty = key.Namespace,
-                Uid = regarding.Metadata.Uid,
-                ResourceVersion = regarding.Metadata.ResourceVersion,
-            },
+            Regarding = regarding,
         };
-        _metrics.Events.WithLabels(info.ControllerName, "published").Inc();
+        _metrics.Events.WithLabels(controller, "published").Inc();
         _ = CreateAsync(body, key);
     }
 
@@ -115,9 +113,24 @@ public sealed partial class EventRecorder : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not publish event {Reason} about {Key}")]
     private partial void LogEventFailed(Exception exception, ObjectKey key, string reason);
 
-    private sealed class Sink(EventRecorder recorder, ICustomResource regarding) : IEventSink
+    // Read when the event is published: the object's resourceVersion moves with each status write.
+    private static V1ObjectReference Reference(ICustomResource entity)
+    {
+        var info = EntityInfo.Of(entity.GetType());
+        return new V1ObjectReference
+        {
+            ApiVersion = info.ApiVersion,
+            Kind = info.Kind,
+            Name = entity.Metadata.Name,
+            NamespaceProperty = entity.Metadata.NamespaceProperty,
+            Uid = entity.Metadata.Uid,
+            ResourceVersion = entity.Metadata.ResourceVersion,
+        };
+    }
+
+    private sealed class Sink(EventRecorder recorder, Func<V1ObjectReference> regarding) : IEventSink
     {
         public void Publish(bool warning, string reason, string action, string note) =>
-            recorder.Publish(regarding, warning, reason, action, note);
+            recorder.Publish(regarding(), warning, reason, action, note);
     }
 }

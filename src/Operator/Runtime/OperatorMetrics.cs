@@ -34,6 +34,9 @@ public sealed class OperatorMetrics
         InformerLists = factory.CreateCounter("cloudtemple_informer_lists_total", "Full lists made per controller (at start and after a 410 Gone).", "controller");
         InformerExpired = factory.CreateCounter("cloudtemple_informer_watch_expired_total", "Watches whose resourceVersion expired (410 Gone) per controller.", "controller");
         InformerReconnects = factory.CreateCounter("cloudtemple_informer_reconnects_total", "Watches retried after a failure per controller.", "controller");
+        InformerDecodeFailures = factory.CreateCounter("cloudtemple_informer_decode_failures_total",
+            "Object versions skipped per controller because they cannot be read as the controller's kind (each reported once, with a warning and an event).", "controller");
+        InformerRestarts = factory.CreateCounter("cloudtemple_informer_restarts_total", "Informers started again from a list after an unexpected failure, per controller.", "controller");
         StatusWrites = factory.CreateCounter("cloudtemple_status_writes_total", "Status patches written per controller.", "controller");
         Events = factory.CreateCounter("cloudtemple_events_total", "Kubernetes events published or dropped by the per-object rate limit.", "controller", "outcome");
         FirstReconcile = factory.CreateGauge("cloudtemple_first_reconcile_seconds", "Seconds from the process start to the end of its first reconcile; 0 until then.");
@@ -88,6 +91,10 @@ public sealed class OperatorMetrics
 
     public Counter InformerReconnects { get; }
 
+    public Counter InformerDecodeFailures { get; }
+
+    public Counter InformerRestarts { get; }
+
     public Counter StatusWrites { get; }
 
     public Counter Events { get; }
@@ -98,7 +105,13 @@ public sealed class OperatorMetrics
     public IWorkQueueMetrics ForQueue(string name) => new QueueMetrics(this, name);
 
     /// <summary>The cloudtemple_informer_* series of one controller's informers.</summary>
-    public IInformerMetrics ForInformer(string controller) => new InformerMetrics(this, controller);
+    public IInformerMetrics ForInformer(string controller)
+    {
+        // Published at 0 from the start, so that an alert on their increase sees them before the first failure.
+        InformerDecodeFailures.WithLabels(controller);
+        InformerRestarts.WithLabels(controller);
+        return new InformerMetrics(this, controller);
+    }
 
     private sealed class QueueMetrics(OperatorMetrics metrics, string name) : IWorkQueueMetrics
     {
@@ -124,5 +137,9 @@ public sealed class OperatorMetrics
         public void Reconnected() => metrics.InformerReconnects.WithLabels(controller).Inc();
 
         public void Event(WatchEventType type) => metrics.InformerEvents.WithLabels(controller, type.ToString()).Inc();
+
+        public void DecodeFailed() => metrics.InformerDecodeFailures.WithLabels(controller).Inc();
+
+        public void Restarted() => metrics.InformerRestarts.WithLabels(controller).Inc();
     }
 }

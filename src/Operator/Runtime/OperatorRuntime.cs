@@ -39,7 +39,10 @@ public sealed class OperatorRuntime : IDisposable
     public bool IsLeader => !_options.LeaderElection || _gate.IsLeader;
 
     /// <summary>Ready: a follower standing by, or a leader whose caches are synced.</summary>
-    public bool IsReady => !IsLeader || _controllers.All(c => c.HasSynced);
+    public bool IsReady => NotReady.Count == 0;
+
+    /// <summary>Why this replica is not ready: one line per informer not synced (empty when ready), for /readyz.</summary>
+    public IReadOnlyList<string> NotReady => IsLeader ? [.. _controllers.SelectMany(c => c.NotSynced)] : [];
 
     /// <summary>Registers the reconciler of a kind.</summary>
     public OperatorRuntime AddController<T>(IReconciler<T> reconciler)

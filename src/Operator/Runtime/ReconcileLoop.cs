@@ -20,6 +20,12 @@ public enum ReconcileOutcome
 
     /// <summary>Deleted: the finalizer was removed, or was never there.</summary>
     Finalized,
+
+    /// <summary>
+    /// The object cannot be read as its kind: not retried, since only a change of the object can help;
+    /// its informer reports it and enqueues it again once a version of it can be read.
+    /// </summary>
+    Unreadable,
 }
 
 /// <summary>How processing a key ended, and when to look again if it asked to.</summary>
@@ -45,7 +51,16 @@ public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler
     /// <summary>Processes one key; safe to call from several workers for different keys.</summary>
     public async Task<ReconcileStep> ProcessAsync(ObjectKey key, CancellationToken cancellationToken)
     {
-        var entity = await client.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        T? entity;
+        try
+        {
+            entity = await client.GetAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UndecodableObjectException)
+        {
+            return new(ReconcileOutcome.Unreadable);
+        }
+
         if (entity is null)
         {
             return new(ReconcileOutcome.Gone);

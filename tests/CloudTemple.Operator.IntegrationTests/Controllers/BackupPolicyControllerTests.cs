@@ -104,6 +104,28 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
     }
 
     [Fact]
+    public async Task APolicyNamingThousandsOfVmsThePlatformDoesNotKnow_WritesItsStatus_WithBoundedMessages()
+    {
+        await using var host = StartOperator();
+        var vms = Enumerable.Range(1, 2_000).Select(i => $"ghost-vm-{i:D4}").ToList();
+
+        // Named one by one, the VMs made an Assigned message of ~140 KB, which the API server refused
+        // (over 32,768 characters) at every status write, for ever.
+        await Apply("many-ghosts", "Acme Assurances", "virtualMachines:\n" + string.Join('\n', vms.Select(v => $"    - name: {v}")));
+
+        var policy = await WaitForPolicyAsync("many-ghosts",
+            p => IsReadyAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyReconciler.Assigned && c.Reason == "Failed"),
+            "Ready with Assigned False");
+        var status = policy!.Status!;
+        Assert.Equal(2_000, status.VirtualMachines.Count(v => v.State == "Failed"));
+        Assert.All(status.Conditions, c => Assert.InRange(c.Message.Length, 1, BoundedText.ConditionMessageLength));
+        var assigned = status.Conditions.Single(c => c.Type == BackupPolicyReconciler.Assigned).Message;
+        Assert.StartsWith("Not assigned: ghost-vm-0001 (VM 'ghost-vm-0001' does not exist on the platform.); ghost-vm-0002", assigned, StringComparison.Ordinal);
+        Assert.EndsWith("… and 1,990 more.", assigned, StringComparison.Ordinal);
+        Assert.Equal(ConditionStatus.True, status.Conditions.Single(c => c.Type == ConditionTypes.Synced).Status);
+    }
+
+    [Fact]
     public async Task Deleting_RemovesThePolicyFromThePlatform()
     {
         await using var host = StartOperator();

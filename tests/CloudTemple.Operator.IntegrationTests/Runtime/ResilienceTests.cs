@@ -20,7 +20,7 @@ public sealed class ResilienceTests(ControlPlaneFixture fixture, ITestOutputHelp
         {
             await foreach (var change in watcher.WatchAsync("1", TimeSpan.FromSeconds(10), CancellationToken.None))
             {
-                Output($"unexpected event {change.Type} {change.Object.Metadata.Name}");
+                Output($"unexpected event {change.Type} {change.Object["metadata"]?["name"]}");
             }
         });
         Output(expired.Message);

@@ -109,4 +109,32 @@ public sealed class ConditionSetTests
 
         Assert.All(_conditions, c => Assert.Equal(0, c.LastTransitionTime.Ticks % TimeSpan.TicksPerSecond));
     }
+
+    [Fact]
+    public void AMessageOver32KiB_IsCutWellUnderTheApiServersLimit_AndTheCutIsSaid()
+    {
+        var names = Enumerable.Range(1, 10_000).Select(i => $"vm-{i} (VM 'vm-{i}' does not exist on the platform.)");
+        var message = $"Not assigned: {string.Join("; ", names)}.";
+        Assert.True(message.Length > 32_768);
+
+        var set = new ConditionSet(_conditions, 1, _time);
+        set.MarkStalled("Failed", message);
+
+        Assert.All(_conditions, c => Assert.InRange(c.Message.Length, 1, BoundedText.ConditionMessageLength));
+        var stalled = set[ConditionTypes.Stalled]!.Message;
+        Assert.StartsWith("Not assigned: vm-1 (VM 'vm-1' does not exist on the platform.); vm-2", stalled, StringComparison.Ordinal);
+        Assert.Matches(@" … \([0-9,]+ more characters\)$", stalled);
+    }
+
+    [Fact]
+    public void TheSameLongMessageTwice_ChangesNothing_SoNoStatusIsWritten()
+    {
+        var message = new string('x', 100_000);
+        new ConditionSet(_conditions, 1, _time).MarkStalled("Failed", message);
+
+        var again = new ConditionSet(_conditions, 1, _time);
+        again.MarkStalled("Failed", message);
+
+        Assert.False(again.Changed);
+    }
 }

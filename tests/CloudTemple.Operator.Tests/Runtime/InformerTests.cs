@@ -1,16 +1,23 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Runtime;
 using k8s;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CloudTemple.Operator.Tests.Runtime;
 
 public sealed class InformerTests
 {
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(10);
-    private static readonly InformerOptions s_fast = new() { BaseReconnectDelay = TimeSpan.FromMilliseconds(1), MaxReconnectDelay = TimeSpan.FromMilliseconds(5) };
+    private static readonly InformerOptions s_fast = new()
+    {
+        BaseReconnectDelay = TimeSpan.FromMilliseconds(1),
+        MaxReconnectDelay = TimeSpan.FromMilliseconds(5),
+        MaxRestartDelay = TimeSpan.FromMilliseconds(5),
+    };
 
     [Fact]
     public async Task ItLists_ThenWatchesFromTheListsResourceVersion_AndReportsEveryObject()
@@ -23,6 +30,7 @@ public sealed class InformerTests
 
         Assert.Equal("10", watch.ResourceVersion);
         Assert.True(informer.HasSynced);
+        Assert.Null(informer.NotSyncedReason);
         Assert.Equal(["a", "b"], events.Select(e => e.Object.Metadata.Name).Order());
         await run.StopAsync();
     }
@@ -36,7 +44,7 @@ public sealed class InformerTests
 
         var first = await source.NextWatch();
         await first.Send(WatchEventType.Added, Vlan("a", "11"));
-        await first.Send(WatchEventType.Bookmark, Vlan(string.Empty, "15"));
+        await first.Send(WatchEventType.Bookmark, new JsonObject { ["kind"] = "Vlan", ["metadata"] = new JsonObject { ["resourceVersion"] = "15" } });
         first.End();
 
         var second = await source.NextWatch();
@@ -101,25 +109,183 @@ public sealed class InformerTests
         await run.StopAsync();
     }
 
+    [Fact]
+    public async Task AnUndecodableItemInTheList_IsSkippedAndReported_WhileTheOthersAreCached_AndTheInformerSyncs()
+    {
+        var source = new ScriptedSource();
+        source.Lists.Enqueue(([Vlan("a", "1"), Poisoned("victim", "2"), Vlan("c", "3")], "10"));
+        var run = StartObserved(source);
+
+        await source.NextWatch();
+
+        Assert.True(run.Informer.HasSynced);
+        Assert.Equal(["a", "c"], run.Informer.Cache.Keys.Select(k => k.Name).Order());
+        Assert.Equal(["a", "c"], run.Events.Select(e => e.Object.Metadata.Name).Order());
+        var skipped = Assert.Single(run.Skipped);
+        Assert.Equal("$.status.billing[0].quantity", skipped.Path);
+        Assert.Equal(("Vlan", "ns", "victim", "uid-victim", "2", "iaas.cloud-temple.com/v1alpha1"),
+            (skipped.Reference.Kind, skipped.Reference.NamespaceProperty, skipped.Reference.Name, skipped.Reference.Uid, skipped.Reference.ResourceVersion, skipped.Reference.ApiVersion));
+        Assert.Equal(1, run.Metrics.DecodeFailures);
+        var warning = Assert.Single(run.Log.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("Vlan ns/victim", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("$.status.billing[0].quantity", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("do-not-log-me", warning.Message, StringComparison.Ordinal);
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task AnObjectThatBecomesUndecodable_LeavesTheCacheAsADelete_TheWatchGoesOn_AndItComesBackOnceItCanBeRead()
+    {
+        var source = new ScriptedSource();
+        source.Lists.Enqueue(([Vlan("victim", "1"), Vlan("other", "2")], "10"));
+        var run = StartObserved(source);
+        var watch = await source.NextWatch();
+        run.Events.Clear();
+
+        await watch.Send(WatchEventType.Modified, Poisoned("victim", "11"));
+        await watch.Send(WatchEventType.Modified, Vlan("other", "12"));
+        await Eventually(() => run.Events.Count == 2);
+
+        Assert.Equal(["Deleted victim", "Modified other"], run.Events.Select(e => $"{e.Type} {e.Object.Metadata.Name}"));
+        Assert.Equal(["other"], run.Informer.Cache.Keys.Select(k => k.Name));
+        Assert.Equal("11", run.Informer.Skipped[new ObjectKey("ns", "victim")]);
+        Assert.Single(run.Skipped);
+
+        await watch.Send(WatchEventType.Modified, Vlan("victim", "13"));
+        await Eventually(() => run.Informer.Cache.ContainsKey(new ObjectKey("ns", "victim")));
+
+        Assert.Equal(WatchEventType.Added, run.Events.Last().Type);
+        Assert.Empty(run.Informer.Skipped);
+        Assert.Equal(1, source.ListCount);
+        Assert.Equal(0, run.Metrics.Restarts);
+        Assert.Contains(run.Log.Entries, e => e.Message.Contains("Vlan ns/victim can be read again", StringComparison.Ordinal));
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task ASkippedObject_IsReportedOncePerVersion_NotAtEveryList_AndForgottenOnceDeleted()
+    {
+        var source = new ScriptedSource();
+        source.Lists.Enqueue(([Poisoned("victim", "2")], "10"));
+        source.Lists.Enqueue(([Poisoned("victim", "2")], "20"));
+        source.Lists.Enqueue(([], "30"));
+        var run = StartObserved(source);
+
+        (await source.NextWatch()).Expire();
+        var second = await source.NextWatch();
+        Assert.Equal("20", second.ResourceVersion);
+        Assert.Single(run.Skipped);
+        Assert.Single(run.Informer.Skipped);
+
+        second.Expire();
+        Assert.Equal("30", (await source.NextWatch()).ResourceVersion);
+
+        Assert.Single(run.Skipped);
+        Assert.Empty(run.Informer.Skipped);
+        Assert.Empty(run.Events);
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task AnUnexpectedFailure_IsLogged_AndTheInformerStartsAgainFromAList_InsteadOfDying()
+    {
+        var source = new ScriptedSource();
+        source.Lists.Enqueue(([Vlan("a", "1")], "10"));
+        source.Lists.Enqueue(([Vlan("a", "1"), Vlan("b", "2")], "20"));
+        var throwOnce = 1;
+        var run = StartObserved(source, e =>
+        {
+            if (e.Object.Metadata.Name == "b" && Interlocked.Exchange(ref throwOnce, 0) == 1)
+            {
+                throw new InvalidOperationException("a bug in a handler");
+            }
+        });
+        var watch = await source.NextWatch();
+
+        await watch.Send(WatchEventType.Added, Vlan("b", "2"));
+
+        var again = await source.NextWatch();
+        Assert.Equal("20", again.ResourceVersion);
+        Assert.Equal(2, source.ListCount);
+        Assert.Equal(1, run.Metrics.Restarts);
+        var error = Assert.Single(run.Log.Entries, e => e.Level == LogLevel.Error);
+        Assert.IsType<InvalidOperationException>(error.Exception);
+        Assert.Contains("Vlan in namespace ns", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["a", "b"], run.Informer.Cache.Keys.Select(k => k.Name).Order());
+        Assert.False(run.Task.IsCompleted);
+        await run.StopAsync();
+    }
+
+    [Fact]
+    public async Task AListThatKeepsFailing_IsRetriedWithABackoffDoublingToItsCap_AndReadinessSaysWhy()
+    {
+        var time = new FakeTimeProvider();
+        var source = new ScriptedSource { ListFailure = new InvalidOperationException("the list cannot be read") };
+        var options = new InformerOptions { BaseReconnectDelay = TimeSpan.FromSeconds(1), MaxRestartDelay = TimeSpan.FromSeconds(60) };
+        var run = StartObserved(source, options: options, time: time);
+
+        // Time moves only when the test moves it: each step ends whatever delay the informer waits on.
+        await Eventually(() =>
+        {
+            if (run.Log.Entries.Count(e => e.Level == LogLevel.Error) >= 9)
+            {
+                return true;
+            }
+
+            time.Advance(TimeSpan.FromMinutes(2));
+            return false;
+        });
+
+        var delays = run.Log.Entries.Where(e => e.Level == LogLevel.Error).Select(e => (double)e.State["DelaySeconds"]!).ToList();
+
+        Assert.InRange(delays[0], 0.8, 1.2);
+        Assert.InRange(delays[1], 1.6, 2.4);
+        Assert.InRange(delays[2], 3.2, 4.8);
+        Assert.All(delays.Skip(6), d => Assert.InRange(d, 48, 72));
+        Assert.False(run.Informer.HasSynced);
+        Assert.Equal("Vlan in namespace ns: not listed yet (last failure: InvalidOperationException: the list cannot be read)", run.Informer.NotSyncedReason);
+        await run.StopAsync();
+    }
+
     private static (Informer<Vlan> Informer, List<InformerEvent<Vlan>> Events, Running Run) Start(ScriptedSource source)
     {
+        var run = StartObserved(source);
+        return (run.Informer, run.Events, run);
+    }
+
+    private static Running StartObserved(ScriptedSource source, Action<InformerEvent<Vlan>>? onEvent = null, InformerOptions? options = null, TimeProvider? time = null)
+    {
         var events = new List<InformerEvent<Vlan>>();
+        var skipped = new List<UndecodableObject>();
+        var log = new RecordingLogger();
+        var metrics = new CountingMetrics();
         var informer = new Informer<Vlan>(source, e =>
         {
+            onEvent?.Invoke(e);
             lock (events)
             {
                 events.Add(e);
             }
-        }, NullLogger.Instance, s_fast);
+        }, log, options ?? s_fast, time, metrics, skipped.Add);
         var stop = new CancellationTokenSource();
-        return (informer, events, new Running(informer.RunAsync(stop.Token), stop));
+        return new Running(informer, events, skipped, log, metrics, informer.RunAsync(stop.Token), stop);
     }
 
-    private static Vlan Vlan(string name, string resourceVersion) => new()
+    private static JsonObject Vlan(string name, string resourceVersion) => JsonNode.Parse(KubernetesJson.Serialize(new Vlan
     {
+        ApiVersion = "iaas.cloud-temple.com/v1alpha1",
         Kind = "Vlan",
-        Metadata = new() { Name = name, NamespaceProperty = "ns", ResourceVersion = resourceVersion },
-    };
+        Metadata = new() { Name = name, NamespaceProperty = "ns", ResourceVersion = resourceVersion, Uid = $"uid-{name}" },
+    }))!.AsObject();
+
+    // A value the CRD schema accepts (any number) that decimal cannot hold, and a marker that must never be logged.
+    private static JsonObject Poisoned(string name, string resourceVersion)
+    {
+        var json = Vlan(name, resourceVersion);
+        json["metadata"]!["annotations"] = new JsonObject { ["note"] = "do-not-log-me" };
+        json["status"] = JsonNode.Parse("""{"billing": [{"sku": "x", "quantity": 1e29, "unit": "host"}]}""");
+        return json;
+    }
 
     private static async Task Eventually(Func<bool> condition)
     {
@@ -130,7 +296,9 @@ public sealed class InformerTests
         }
     }
 
-    private sealed record Running(Task Task, CancellationTokenSource Stop)
+    private sealed record Running(
+        Informer<Vlan> Informer, List<InformerEvent<Vlan>> Events, List<UndecodableObject> Skipped, RecordingLogger Log, CountingMetrics Metrics,
+        Task Task, CancellationTokenSource Stop)
     {
         public async Task StopAsync()
         {
@@ -145,17 +313,22 @@ public sealed class InformerTests
     {
         private readonly Channel<ScriptedWatch> _watches = Channel.CreateUnbounded<ScriptedWatch>();
 
-        public Queue<(IReadOnlyList<Vlan> Items, string ResourceVersion)> Lists { get; } = new();
+        public string? Namespace => "ns";
+
+        public Queue<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> Lists { get; } = new();
+
+        /// <summary>When set, every list fails with it.</summary>
+        public Exception? ListFailure { get; init; }
 
         public int ListCount { get; private set; }
 
-        public Task<(IReadOnlyList<Vlan> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+        public Task<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
         {
             ListCount++;
-            return Task.FromResult(Lists.Dequeue());
+            return ListFailure is { } failure ? Task.FromException<(IReadOnlyList<JsonObject>, string)>(failure) : Task.FromResult(Lists.Dequeue());
         }
 
-        public async IAsyncEnumerable<(WatchEventType Type, Vlan Object)> WatchAsync(
+        public async IAsyncEnumerable<(WatchEventType Type, JsonObject Object)> WatchAsync(
             string resourceVersion, TimeSpan timeout, [EnumeratorCancellation] CancellationToken cancellationToken)
         {
             var watch = new ScriptedWatch(resourceVersion);
@@ -173,9 +346,9 @@ public sealed class InformerTests
     {
         public string ResourceVersion { get; } = resourceVersion;
 
-        public Channel<(WatchEventType, Vlan)> Events { get; } = Channel.CreateUnbounded<(WatchEventType, Vlan)>();
+        public Channel<(WatchEventType, JsonObject)> Events { get; } = Channel.CreateUnbounded<(WatchEventType, JsonObject)>();
 
-        public ValueTask Send(WatchEventType type, Vlan vlan) => Events.Writer.WriteAsync((type, vlan));
+        public ValueTask Send(WatchEventType type, JsonObject json) => Events.Writer.WriteAsync((type, json));
 
         public void End() => Events.Writer.Complete();
 
@@ -183,4 +356,67 @@ public sealed class InformerTests
 
         public void Fail(Exception error) => Events.Writer.Complete(error);
     }
+
+    private sealed class CountingMetrics : IInformerMetrics
+    {
+        private int _decodeFailures;
+        private int _restarts;
+
+        public int DecodeFailures => _decodeFailures;
+
+        public int Restarts => _restarts;
+
+        public void Listed()
+        {
+        }
+
+        public void Expired()
+        {
+        }
+
+        public void Reconnected()
+        {
+        }
+
+        public void Event(WatchEventType type)
+        {
+        }
+
+        public void DecodeFailed() => Interlocked.Increment(ref _decodeFailures);
+
+        public void Restarted() => Interlocked.Increment(ref _restarts);
+    }
+}
+
+/// <summary>Keeps every log entry: level, formatted message, exception and structured fields.</summary>
+internal sealed class RecordingLogger : ILogger
+{
+    private readonly List<Entry> _entries = [];
+
+    public IReadOnlyList<Entry> Entries
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var fields = state as IEnumerable<KeyValuePair<string, object?>> ?? [];
+        lock (_entries)
+        {
+            _entries.Add(new Entry(logLevel, formatter(state, exception), exception, fields.ToDictionary(f => f.Key, f => f.Value)));
+        }
+    }
+
+    internal sealed record Entry(LogLevel Level, string Message, Exception? Exception, IReadOnlyDictionary<string, object?> State);
 }
