@@ -87,7 +87,7 @@ public sealed class HsmKeyProviderReconciler : PlatformReconciler<HsmKeyProvider
         entity.Status.ActivityId = operation.ActivityId;
         await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
         context.Events.Publish(warning: false, "Decrypting", "Decrypt", $"Decrypting VM '{encrypted[0]}' with key provider {id} before the provider is deleted (platform activity {operation.ActivityId}).");
-        return FinalizeResult.Wait("Decrypting", $"Decrypting {string.Join(", ", encrypted.Select(v => $"VM '{v}'"))}, which left spec.encryptedVirtualMachines, before the {Noun} is deleted.", Options.PollInterval);
+        return FinalizeResult.Wait("Decrypting", $"Decrypting {BoundedText.List(encrypted.Select(v => $"VM '{v}'"))}, which left spec.encryptedVirtualMachines, before the {Noun} is deleted.", Options.PollInterval);
     }
 
     protected override Task<IReadOnlyList<string>> UsedByAsync(HsmKeyProvider entity, CancellationToken cancellationToken)
@@ -182,11 +182,11 @@ public sealed class HsmKeyProviderReconciler : PlatformReconciler<HsmKeyProvider
         var unknown = entity.Spec.EncryptedVirtualMachines.Where(name => observed.VirtualMachines.All(vm => vm.Name != name)).ToList();
         return unknown.Count == 0
             ? null
-            : $"spec.encryptedVirtualMachines names {string.Join(", ", unknown.Take(10).Select(v => $"VM '{v}'"))}{(unknown.Count > 10 ? $" and {unknown.Count - 10} more" : string.Empty)}, which the platform does not know in this tenant: create the VM or remove it from the spec.";
+            : $"spec.encryptedVirtualMachines names {BoundedText.List(unknown.Select(v => $"VM '{v}'"))}, which the platform does not know in this tenant: create the VM or remove it from the spec.";
     }
 
     private static string InUseMessage(IEnumerable<string> vms) =>
-        $"The key provider still encrypts {string.Join(", ", vms.Select(v => $"VM '{v}'"))}: remove them from spec.encryptedVirtualMachines to have them decrypted; the provider is deleted once it encrypts none.";
+        $"The key provider still encrypts {BoundedText.List(vms.Select(v => $"VM '{v}'"))}: remove them from spec.encryptedVirtualMachines to have them decrypted; the provider is deleted once it encrypts none.";
 
     private static async Task<KeyProviderView> ViewAsync(IPlatform platform, KeyProviderObservation provider, CancellationToken cancellationToken)
     {

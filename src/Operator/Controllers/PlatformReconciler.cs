@@ -70,7 +70,7 @@ public abstract class PlatformReconciler<T, TObservation>(
         var violations = await SpecRules.CheckAsync(entity, old: null, view, cancellationToken).ConfigureAwait(false);
         if (violations.Count > 0)
         {
-            context.Conditions.MarkStalled(InvalidSpec, string.Join("; ", violations));
+            context.Conditions.MarkStalled(InvalidSpec, BoundedText.List(violations.Select(v => v.ToString()), "; "));
             return ReconcileResult.Done;
         }
 
@@ -138,7 +138,7 @@ public abstract class PlatformReconciler<T, TObservation>(
         var users = await UsedByAsync(context.Entity, cancellationToken).ConfigureAwait(false);
         if (users.Count > 0)
         {
-            return FinalizeResult.Wait("InUse", $"Still used by {string.Join(", ", users)}: the {Noun} is deleted once they are.", Options.PollInterval);
+            return FinalizeResult.Wait("InUse", $"Still used by {BoundedText.List(users)}: the {Noun} is deleted once they are.", Options.PollInterval);
         }
 
         try
@@ -517,8 +517,9 @@ public abstract class PlatformReconciler<T, TObservation>(
 
         if (waiting.Count > 0)
         {
-            context.Conditions.Set(ReferencesReady, ConditionStatus.False, "WaitingForReferences", string.Join("; ", waiting) + ".");
-            context.Conditions.MarkReconciling("WaitingForReferences", string.Join("; ", waiting) + ".");
+            var message = BoundedText.List(waiting, "; ") + ".";
+            context.Conditions.Set(ReferencesReady, ConditionStatus.False, "WaitingForReferences", message);
+            context.Conditions.MarkReconciling("WaitingForReferences", message);
             return null;
         }
 

@@ -5,7 +5,6 @@ using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Runtime;
 using CloudTemple.Operator.Simulator.Model;
-using CloudTemple.Operator.Validation;
 using k8s.Models;
 using Xunit.Abstractions;
 using BackupPolicy = CloudTemple.Operator.Entities.BackupPolicy;
@@ -147,7 +146,7 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
     private RuntimeHost StartOperator()
     {
         var (connections, credentials) = Drivers();
-        var reconciler = new BackupPolicyReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
+        var reconciler = new BackupPolicyReconciler(connections, credentials, View, new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure: null, Loggers);
     }
 

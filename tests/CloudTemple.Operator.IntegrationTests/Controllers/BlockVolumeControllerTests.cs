@@ -4,7 +4,6 @@ using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Simulator.Model;
-using CloudTemple.Operator.Validation;
 using k8s.Models;
 using Xunit.Abstractions;
 using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
@@ -212,7 +211,7 @@ public sealed class BlockVolumeControllerTests(ControlPlaneFixture fixture, ITes
     private RuntimeHost StartOperator()
     {
         var (connections, credentials) = Drivers();
-        var view = new ApiNamespaceView(Client);
+        var view = View;
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime =>
         {

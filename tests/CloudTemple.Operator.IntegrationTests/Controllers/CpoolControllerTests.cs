@@ -3,7 +3,6 @@ using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
-using CloudTemple.Operator.Validation;
 using k8s.Models;
 using Xunit.Abstractions;
 using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
@@ -241,7 +240,7 @@ public sealed class CpoolControllerTests(ControlPlaneFixture fixture, ITestOutpu
     private RuntimeHost StartOperator()
     {
         var (connections, credentials) = Drivers();
-        var view = new ApiNamespaceView(Client);
+        var view = View;
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime =>
         {

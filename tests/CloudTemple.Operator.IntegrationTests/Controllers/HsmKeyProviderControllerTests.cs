@@ -2,7 +2,6 @@ using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
-using CloudTemple.Operator.Validation;
 using k8s;
 using k8s.Models;
 using Xunit.Abstractions;
@@ -141,7 +140,7 @@ public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, I
     private RuntimeHost StartOperator()
     {
         var (connections, credentials) = Drivers();
-        var reconciler = new HsmKeyProviderReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
+        var reconciler = new HsmKeyProviderReconciler(connections, credentials, View, new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure: null, Loggers);
     }
 

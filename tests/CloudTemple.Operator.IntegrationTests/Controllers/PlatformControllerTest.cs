@@ -5,6 +5,7 @@ using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Platform.Simulated;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Simulator.Service;
+using CloudTemple.Operator.Validation;
 using k8s;
 using k8s.Models;
 using Xunit.Abstractions;
@@ -44,6 +45,13 @@ public abstract class PlatformControllerTest(ControlPlaneFixture fixture, ITestO
         }),
         new CredentialsResolver(Client, operatorCredentials: null, Simulator.Address)
     );
+
+    /// <summary>
+    /// The test's namespace as the API server has it, scoped as the operator is to the namespaces it
+    /// watches: every test's simulator hands out the same ids, and earlier tests' namespaces never go
+    /// away here, so a cluster-wide view would find their objects claiming this test's ids.
+    /// </summary>
+    protected ApiNamespaceView View => new(Client, [Namespace]);
 
     /// <summary>How long the platform's operations take in this class's tests.</summary>
     protected virtual SimulatorOptions PlatformOptions => SimulatorOptions.Immediate;

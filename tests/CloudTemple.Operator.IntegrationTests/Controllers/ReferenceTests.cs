@@ -3,7 +3,6 @@ using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Runtime;
-using CloudTemple.Operator.Validation;
 using k8s;
 using Xunit.Abstractions;
 using Cpool = CloudTemple.Operator.Entities.Cpool;
@@ -25,7 +24,7 @@ public sealed class ReferenceTests(ControlPlaneFixture fixture, ITestOutputHelpe
         // within seconds can only come from the reference.
         var poll = TimeSpan.FromMinutes(1);
         var (connections, credentials) = Drivers();
-        var vlans = new VlanReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { ReferencePollInterval = poll, PollInterval = TimeSpan.FromMilliseconds(200) });
+        var vlans = new VlanReconciler(connections, credentials, View, new ReconcilerOptions { ReferencePollInterval = poll, PollInterval = TimeSpan.FromMilliseconds(200) });
         await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime => runtime
             .AddController(new ScriptedCpool(poolId))
             .AddController(vlans)

@@ -4,7 +4,6 @@ using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Simulator.Model;
-using CloudTemple.Operator.Validation;
 using k8s.Models;
 using Xunit.Abstractions;
 using Vlan = CloudTemple.Operator.Entities.Vlan;
@@ -165,7 +164,7 @@ public sealed class VlanControllerTests(ControlPlaneFixture fixture, ITestOutput
     private RuntimeHost StartOperator()
     {
         var (connections, credentials) = Drivers();
-        var reconciler = new VlanReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
+        var reconciler = new VlanReconciler(connections, credentials, View, new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return StartRuntime(reconciler);
     }
 

@@ -2,7 +2,6 @@ using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
-using CloudTemple.Operator.Validation;
 using Xunit.Abstractions;
 using VmReplication = CloudTemple.Operator.Entities.VmReplication;
 
@@ -128,7 +127,7 @@ public sealed class VmReplicationControllerTests(ControlPlaneFixture fixture, IT
     private RuntimeHost StartOperator()
     {
         var (connections, credentials) = Drivers();
-        var reconciler = new VmReplicationReconciler(connections, credentials, new ApiNamespaceView(Client), new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
+        var reconciler = new VmReplicationReconciler(connections, credentials, View, new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure: null, Loggers);
     }
 

@@ -4,7 +4,6 @@ using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
-using CloudTemple.Operator.Validation;
 using k8s;
 using Xunit.Abstractions;
 
@@ -20,7 +19,7 @@ public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputH
     public async Task EachSpecTheWebhookRefuses_EndsStalledWithItsRule_WhenTheWebhookIsBypassed()
     {
         var (connections, credentials) = Drivers();
-        var view = new ApiNamespaceView(Client);
+        var view = View;
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime => runtime
             .AddController(new CpoolReconciler(connections, credentials, view, options))
