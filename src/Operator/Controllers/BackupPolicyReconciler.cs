@@ -194,6 +194,12 @@ public sealed class BackupPolicyReconciler(IPlatformConnections connections, Cre
         }
     }
 
+    // A VM the platform does not know, or refused, keeps the policy from matching the spec: it is not Ready.
+    protected override string? NotReadyBecause(BackupPolicy entity, BackupPolicyObservation observed) =>
+        entity.Status?.VirtualMachines.Where(v => v.State == FailedState).ToList() is { Count: > 0 } failed
+            ? $"The policy cannot be assigned to {BoundedText.List(failed.Select(f => $"{f.Name} ({f.Message})"), "; ")}. Fix the VM or the spec: a VM is tried again when the spec changes."
+            : null;
+
     private static string PolicyName(BackupPolicy entity) => entity.Spec.PolicyName ?? entity.Metadata.Name;
 
     private static bool IsAssigned(BackupVirtualMachine vm, BackupPolicyObservation observed) =>

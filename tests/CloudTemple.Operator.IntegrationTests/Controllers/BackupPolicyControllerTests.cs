@@ -79,7 +79,7 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
     }
 
     [Fact]
-    public async Task AVmTheProviderRefuses_IsReportedFailedByName_WhileTheOthersAreAssigned()
+    public async Task AVmTheProviderRefuses_IsReportedFailedByName_WhileTheOthersAreAssigned_AndThePolicyIsNotReady()
     {
         await using var host = StartOperator();
 
@@ -91,9 +91,11 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
             """);
 
         var policy = await WaitForPolicyAsync("daily-partial",
-            p => IsReadyAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyReconciler.Assigned && c.Reason == "Failed"),
-            "Ready with Assigned False");
+            p => IsStalledAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyReconciler.Assigned && c.Reason == "Failed"),
+            "Stalled with Assigned False");
         var status = policy!.Status!;
+        Assert.Equal(PlatformReconciler<BackupPolicy, BackupPolicyObservation>.SpecNotMet, status.Conditions.Single(c => c.Type == ConditionTypes.Stalled).Reason);
+        Assert.Equal(ConditionStatus.False, status.Conditions.Single(c => c.Type == ConditionTypes.Ready).Status);
         Assert.Equal("Assigned", Assert.Single(status.VirtualMachines, v => v.Name == "web-03").State);
         var db = Assert.Single(status.VirtualMachines, v => v.Name == "db-01");
         Assert.Equal("Failed", db.State);
@@ -106,21 +108,21 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
     public async Task APolicyNamingThousandsOfVmsThePlatformDoesNotKnow_WritesItsStatus_WithBoundedMessages()
     {
         await using var host = StartOperator();
-        var vms = Enumerable.Range(1, 2_000).Select(i => $"ghost-vm-{i:D4}").ToList();
+        var vms = Enumerable.Range(1, ApiBounds.VirtualMachinesPerObject).Select(i => $"ghost-vm-{i:D4}").ToList();
 
         // Named one by one, the VMs made an Assigned message of ~140 KB, which the API server refused
         // (over 32,768 characters) at every status write, for ever.
         await Apply("many-ghosts", "Acme Assurances", "virtualMachines:\n" + string.Join('\n', vms.Select(v => $"    - name: {v}")));
 
         var policy = await WaitForPolicyAsync("many-ghosts",
-            p => IsReadyAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyReconciler.Assigned && c.Reason == "Failed"),
-            "Ready with Assigned False");
+            p => IsStalledAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyReconciler.Assigned && c.Reason == "Failed"),
+            "Stalled with Assigned False");
         var status = policy!.Status!;
-        Assert.Equal(2_000, status.VirtualMachines.Count(v => v.State == "Failed"));
+        Assert.Equal(ApiBounds.VirtualMachinesPerObject, status.VirtualMachines.Count(v => v.State == "Failed"));
         Assert.All(status.Conditions, c => Assert.InRange(c.Message.Length, 1, BoundedText.ConditionMessageLength));
         var assigned = status.Conditions.Single(c => c.Type == BackupPolicyReconciler.Assigned).Message;
         Assert.StartsWith("Not assigned: ghost-vm-0001 (VM 'ghost-vm-0001' does not exist on the platform.); ghost-vm-0002", assigned, StringComparison.Ordinal);
-        Assert.EndsWith("… and 1,990 more.", assigned, StringComparison.Ordinal);
+        Assert.EndsWith("… and 990 more.", assigned, StringComparison.Ordinal);
         Assert.Equal(ConditionStatus.True, status.Conditions.Single(c => c.Type == ConditionTypes.Synced).Status);
     }
 
@@ -140,6 +142,9 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
         await WaitForPolicyAsync("daily-deleted", p => p is null, "the policy to be gone");
         Assert.Null(Platform.GetBackupPolicy(id));
     }
+
+    private static bool IsStalledAt(BackupPolicy? policy, long generation) =>
+        policy?.Status?.Conditions.Any(c => c.Type == ConditionTypes.Stalled && c.Status == ConditionStatus.True && c.ObservedGeneration == generation) == true;
 
     private Task<BackupPolicy?> WaitForPolicyAsync(string name, Func<BackupPolicy?, bool> done, string what) => WaitForAsync(name, done, what);
 

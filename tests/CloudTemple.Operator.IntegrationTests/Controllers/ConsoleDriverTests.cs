@@ -199,7 +199,7 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
             apiVersion: iaas.cloud-temple.com/v1alpha1
             kind: Cpool
             metadata: {name: refused}
-            spec: {managementPolicy: Observe, externalId: {{ProdCluster}}, availabilityZone: PAR7S, bladeType: standard, hosts: 3, credentialsSecretRef: {name: refused-credentials} }
+            spec: {managementPolicy: Observe, externalId: cpool-acme-dr-th3s, availabilityZone: TH3S, bladeType: standard, hosts: 2, credentialsSecretRef: {name: refused-credentials} }
             ---
             apiVersion: iaas.cloud-temple.com/v1alpha1
             kind: Cpool
