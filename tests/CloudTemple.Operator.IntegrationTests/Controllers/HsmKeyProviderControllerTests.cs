@@ -27,7 +27,7 @@ public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, I
     [Fact]
     public async Task AProvider_EncryptsTheVmThatMeetsH4_AndNamesWhatBlocksTheOthers()
     {
-        var cpool = await AdoptCpoolAsync();
+        var cpool = await AdoptInventoryCpoolAsync();
         await using var host = StartOperator();
 
         await Apply("payments-kms", "pay-01", "web-01");
@@ -62,7 +62,7 @@ public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, I
     [Fact]
     public async Task AVmThePlatformDoesNotKnow_IsBlockedNotFound_AndTheProviderIsNotReady()
     {
-        await AdoptCpoolAsync();
+        await AdoptInventoryCpoolAsync();
         await using var host = StartOperator();
 
         await Apply("ghost-kms", "pay-01", "ghost-01");
@@ -84,7 +84,7 @@ public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, I
     [Fact]
     public async Task DeletingAProviderThatStillEncryptsVms_Waits_SaysWhich_ThenDecryptsThemOnceTheyLeaveTheSpec_AndDeletesIt()
     {
-        await AdoptCpoolAsync();
+        await AdoptInventoryCpoolAsync();
         await using var host = StartOperator();
         await Apply("vault-kms", "pay-01");
         var provider = await WaitForProviderAsync("vault-kms",
@@ -113,7 +113,7 @@ public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, I
     [Fact]
     public async Task Deleting_RemovesTheProviderFromThePlatform()
     {
-        await AdoptCpoolAsync();
+        await AdoptInventoryCpoolAsync();
         await using var host = StartOperator();
         await Apply("idle-kms");
         var provider = await WaitForProviderAsync("idle-kms", p => IsReadyAt(p, 1), "Ready");
@@ -123,16 +123,6 @@ public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, I
 
         await WaitForProviderAsync("idle-kms", p => p is null, "the provider to be gone");
         Assert.Null(Platform.GetHsmKeyProvider(id));
-    }
-
-    // The inventory's prod-par7s, adopted by spec.externalId and marked Ready by hand.
-    private async Task<string> AdoptCpoolAsync()
-    {
-        var cpool = Platform.GetCpools(AcmeTenant).Single(c => c.Name == "prod-par7s").Id;
-        await ApplyYamlAsync($"apiVersion: iaas.cloud-temple.com/v1alpha1\nkind: Cpool\nmetadata:\n  name: prod-par7s\nspec:\n  availabilityZone: PAR7S\n  bladeType: standard\n  hosts: 3\n  externalId: {cpool}\n");
-        var patch = $$$"""{"status":{"externalId":"{{{cpool}}}","conditions":[{"type":"Ready","status":"True","reason":"Adopted","message":"Marked Ready by the test.","lastTransitionTime":"{{{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}}}"}]}}""";
-        (await Kubectl.RunAsync("patch", "cpool", "prod-par7s", "-n", Namespace, "--subresource=status", "--type=merge", "-p", patch)).EnsureSuccess();
-        return cpool;
     }
 
     private Task<HsmKeyProvider?> WaitForProviderAsync(string name, Func<HsmKeyProvider?, bool> done, string what) => WaitForAsync(name, done, what);

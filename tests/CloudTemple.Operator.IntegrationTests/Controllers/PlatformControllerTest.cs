@@ -53,6 +53,20 @@ public abstract class PlatformControllerTest(ControlPlaneFixture fixture, ITestO
     /// </summary>
     protected ApiNamespaceView View => new(Client, [Namespace]);
 
+    /// <summary>
+    /// The inventory's prod-par7s adopted by a Cpool object whose Ready status the test writes itself,
+    /// for the tests that run no Cpool controller; returns its platform id.
+    /// </summary>
+    protected async Task<string> AdoptInventoryCpoolAsync()
+    {
+        var cpool = Platform.GetCpools(AcmeTenant).Single(c => c.Name == "prod-par7s").Id;
+        (await Kubectl.RunAsync(["apply", "-n", Namespace, "-f", "-"],
+            $"apiVersion: iaas.cloud-temple.com/v1alpha1\nkind: Cpool\nmetadata:\n  name: prod-par7s\nspec:\n  availabilityZone: PAR7S\n  bladeType: standard\n  hosts: 3\n  externalId: {cpool}\n")).EnsureSuccess();
+        var patch = $$$"""{"status":{"externalId":"{{{cpool}}}","conditions":[{"type":"Ready","status":"True","reason":"Adopted","message":"Marked Ready by the test.","lastTransitionTime":"{{{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}}}"}]}}""";
+        (await Kubectl.RunAsync("patch", "cpool", "prod-par7s", "-n", Namespace, "--subresource=status", "--type=merge", "-p", patch)).EnsureSuccess();
+        return cpool;
+    }
+
     /// <summary>How long the platform's operations take in this class's tests.</summary>
     protected virtual SimulatorOptions PlatformOptions => SimulatorOptions.Immediate;
 

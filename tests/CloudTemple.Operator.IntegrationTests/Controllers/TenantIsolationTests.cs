@@ -31,7 +31,7 @@ public sealed class TenantIsolationTests(ControlPlaneFixture fixture, ITestOutpu
     public async Task AnotherNamespace_NamingAManagedExternalId_StallsAlreadyManaged_SendsNothing_AndItsDeletionLeavesTheResource()
     {
         await CreateEvilNamespaceAsync(withCredentials: true);
-        await AdoptCpoolAsync();
+        await AdoptInventoryCpoolAsync();
         await using var host = StartOperator(Namespace, Evil);
         await ApplyAsync(Namespace, "kind: Vlan\nmetadata: {name: app-net}\nspec:\n  availabilityZones: [PAR7S]\n");
         await ApplyAsync(Namespace, "kind: BlockVolume\nmetadata: {name: data}\nspec:\n  availabilityZone: PAR7S\n  storageClass: premium\n  sizeGiB: 1024\n  cpoolRefs: [{name: prod-par7s}]\n");
@@ -186,15 +186,6 @@ public sealed class TenantIsolationTests(ControlPlaneFixture fixture, ITestOutpu
             Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { [CredentialsPolicy.Label] = "true" } },
             StringData = data,
         }, ns);
-    }
-
-    // The inventory's prod-par7s, adopted by an object whose Ready status the test writes (no Cpool controller here).
-    private async Task AdoptCpoolAsync()
-    {
-        var cpool = Platform.GetCpools(AcmeTenant).Single(c => c.Name == "prod-par7s").Id;
-        await ApplyAsync(Namespace, $"kind: Cpool\nmetadata:\n  name: prod-par7s\nspec:\n  availabilityZone: PAR7S\n  bladeType: standard\n  hosts: 3\n  externalId: {cpool}\n");
-        var patch = $$$"""{"status":{"externalId":"{{{cpool}}}","conditions":[{"type":"Ready","status":"True","reason":"Adopted","message":"Marked Ready by the test.","lastTransitionTime":"{{{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}}}"}]}}""";
-        (await Kubectl.RunAsync("patch", "cpool", "prod-par7s", "-n", Namespace, "--subresource=status", "--type=merge", "-p", patch)).EnsureSuccess();
     }
 
     // The Vlan and BlockVolume controllers for both namespaces, with each namespace's own Secret.

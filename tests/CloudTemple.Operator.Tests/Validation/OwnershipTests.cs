@@ -54,7 +54,8 @@ public sealed class OwnershipTests
     [Fact]
     public async Task TheWebhook_RefusesAnIdAnotherObjectNames_NamingThatObject()
     {
-        var view = new Claims(new ExternalIdClaim("demo", "prod", s_early, Manages: true));
+        var view = new InMemoryNamespaceView();
+        view.Add(Vlan("demo", "prod", s_early, status: "vlan-1"));
 
         var violation = Assert.Single(await Ownership.CheckAsync(Vlan("evil", "grab", null, spec: "vlan-1"), old: null, view, CancellationToken.None));
 
@@ -65,8 +66,9 @@ public sealed class OwnershipTests
     [Fact]
     public async Task TheWebhook_LetsTheOwnerItselfAndAnUnchangedIdThrough()
     {
-        var view = new Claims(new ExternalIdClaim("demo", "prod", s_early, Manages: true));
         var owner = Vlan("demo", "prod", s_early, spec: "vlan-1", status: "vlan-1");
+        var view = new InMemoryNamespaceView();
+        view.Add(owner);
 
         Assert.Empty(await Ownership.CheckAsync(owner, old: null, view, CancellationToken.None));
         Assert.Empty(await Ownership.CheckAsync(Vlan("evil", "grab", null, spec: "vlan-1"), old: Vlan("evil", "grab", null, spec: "vlan-1"), view, CancellationToken.None));
@@ -90,16 +92,4 @@ public sealed class OwnershipTests
         Spec = new VlanSpec { ExternalId = spec },
         Status = new VlanStatus { ExternalId = status },
     };
-
-    private sealed class Claims(params ExternalIdClaim[] claims) : INamespaceView
-    {
-        public Task<T?> FindAsync<T>(string namespaceName, string name, CancellationToken cancellationToken)
-            where T : class, ICustomResource => Task.FromResult<T?>(null);
-
-        public Task<IReadOnlyList<T>> ListAsync<T>(string namespaceName, CancellationToken cancellationToken)
-            where T : class, ICustomResource => Task.FromResult<IReadOnlyList<T>>([]);
-
-        public Task<IReadOnlyList<ExternalIdClaim>> ClaimsAsync(Type entityType, string externalId, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ExternalIdClaim>>(claims);
-    }
 }

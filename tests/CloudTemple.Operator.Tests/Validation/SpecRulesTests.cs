@@ -6,7 +6,7 @@ namespace CloudTemple.Operator.Tests.Validation;
 
 public sealed class SpecRulesTests
 {
-    private readonly InMemoryNamespace _namespace = new();
+    private readonly InMemoryNamespaceView _namespace = new();
 
     [Fact]
     public async Task C2_TheBladeType_CannotChangeInPlace()
@@ -372,23 +372,5 @@ public sealed class SpecRulesTests
 
         public Task<CloudTemple.Operator.Platform.TenantIdentity?> RequesterAsync(ICustomResource entity, CancellationToken cancellationToken) =>
             Task.FromResult<CloudTemple.Operator.Platform.TenantIdentity?>(null);
-    }
-
-    private sealed class InMemoryNamespace : INamespaceView
-    {
-        private readonly List<ICustomResource> _objects = [];
-
-        public void Add(ICustomResource entity) => _objects.Add(entity);
-
-        public Task<T?> FindAsync<T>(string namespaceName, string name, CancellationToken cancellationToken)
-            where T : class, ICustomResource =>
-            Task.FromResult(_objects.OfType<T>().FirstOrDefault(o => o.Metadata.Name == name && o.Metadata.NamespaceProperty == namespaceName));
-
-        public Task<IReadOnlyList<T>> ListAsync<T>(string namespaceName, CancellationToken cancellationToken)
-            where T : class, ICustomResource =>
-            Task.FromResult<IReadOnlyList<T>>([.. _objects.OfType<T>().Where(o => o.Metadata.NamespaceProperty == namespaceName)]);
-
-        public Task<IReadOnlyList<ExternalIdClaim>> ClaimsAsync(Type entityType, string externalId, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ExternalIdClaim>>([.. _objects.Where(o => o.GetType() == entityType).Select(o => ExternalIdClaim.Of(o, externalId)).OfType<ExternalIdClaim>()]);
     }
 }

@@ -3,11 +3,13 @@ using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Validation;
 using CloudTemple.Operator.Webhooks;
 
+using CloudTemple.Operator.Tests.Validation;
+
 namespace CloudTemple.Operator.Tests.Webhooks;
 
 public sealed class AdmissionHandlerTests
 {
-    private static readonly INamespaceView s_empty = new EmptyNamespace();
+    private static readonly INamespaceView s_empty = new InMemoryNamespaceView();
 
     [Fact]
     public async Task AValidObject_IsAllowed_WithTheRequestsUid()
@@ -197,18 +199,6 @@ public sealed class AdmissionHandlerTests
         ["metadata"] = new JsonObject { ["name"] = "prod" },
         ["spec"] = new JsonObject { ["availabilityZone"] = "PAR7S", ["bladeType"] = "standard", ["hosts"] = hosts, ["memoryGiB"] = memory },
     };
-
-    private sealed class EmptyNamespace : INamespaceView
-    {
-        public Task<T?> FindAsync<T>(string namespaceName, string name, CancellationToken cancellationToken)
-            where T : class, ICustomResource => Task.FromResult<T?>(null);
-
-        public Task<IReadOnlyList<T>> ListAsync<T>(string namespaceName, CancellationToken cancellationToken)
-            where T : class, ICustomResource => Task.FromResult<IReadOnlyList<T>>([]);
-
-        public Task<IReadOnlyList<ExternalIdClaim>> ClaimsAsync(Type entityType, string externalId, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ExternalIdClaim>>([]);
-    }
 
     // Every Cpool named is in another zone than the volume's (B6).
     private sealed class FarCpools : INamespaceView

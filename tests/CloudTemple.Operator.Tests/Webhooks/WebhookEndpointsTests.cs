@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text;
-using CloudTemple.Operator.Entities;
-using CloudTemple.Operator.Validation;
 using CloudTemple.Operator.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,6 +7,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+
+using CloudTemple.Operator.Tests.Validation;
 
 namespace CloudTemple.Operator.Tests.Webhooks;
 
@@ -24,7 +24,7 @@ public sealed class WebhookEndpointsTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         _app = builder.Build();
-        _app.MapValidation(new EmptyNamespace());
+        _app.MapValidation(new InMemoryNamespaceView());
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _address = new Uri(address);
@@ -148,17 +148,5 @@ public sealed class WebhookEndpointsTests : IAsyncLifetime
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
-    private sealed class EmptyNamespace : INamespaceView
-    {
-        public Task<T?> FindAsync<T>(string namespaceName, string name, CancellationToken cancellationToken)
-            where T : class, ICustomResource => Task.FromResult<T?>(null);
-
-        public Task<IReadOnlyList<T>> ListAsync<T>(string namespaceName, CancellationToken cancellationToken)
-            where T : class, ICustomResource => Task.FromResult<IReadOnlyList<T>>([]);
-
-        public Task<IReadOnlyList<ExternalIdClaim>> ClaimsAsync(Type entityType, string externalId, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ExternalIdClaim>>([]);
     }
 }
