@@ -86,6 +86,21 @@ public sealed class BackupRuleTests
     }
 
     [Fact]
+    public void G2_AServiceRequestNamingAnotherOrganizationThanTheCallers_IsRefused_AndNothingIsCreated()
+    {
+        var globex = _world.Platform.AddOrganization("Globex");
+        _world.Platform.AddTenant(globex.Id, "globex-prod", hsmSubscription: false);
+
+        // The caller's token is acme-prod's: the body cannot speak for Globex's tenant.
+        var refusal = World.Refused("G2", () => _world.Platform.RequestBackupPolicy(Request(organization: "Globex", tenant: "globex-prod"), requestedBy: _world.Tenant));
+
+        Assert.Contains("these credentials are tenant 'acme-prod' of organization 'ACME'", refusal.Message, StringComparison.Ordinal);
+        Assert.Empty(_world.Platform.GetBackupPolicies());
+        var own = _world.Platform.RequestBackupPolicy(Request(), requestedBy: _world.Tenant);
+        Assert.Equal(_world.Tenant, _world.Platform.GetBackupPolicy(own.ResourceId)!.TenantId);
+    }
+
+    [Fact]
     public void K3_ExcludingADiskTheVmDoesNotHave_IsRefused()
     {
         _world.AddVm("db");

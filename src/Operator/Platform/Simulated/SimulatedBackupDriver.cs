@@ -12,11 +12,18 @@ internal sealed class SimulatedBackupDriver(PlatformSession session) : IBackupDr
 {
     private const string Policies = "api/simulator/v1/backup-policies";
     private readonly BackupInventory _inventory = new(session);
+    private TenantIdentity? _requester;
 
+    // One driver serves one set of credentials, whose tenant never changes: read once, not at every create.
     public async Task<TenantIdentity?> GetRequesterAsync(CancellationToken cancellationToken = default)
     {
+        if (_requester is { } known)
+        {
+            return known;
+        }
+
         var tenant = await session.GetAsync<TenantView>("/api/simulator/v1/tenant", cancellationToken).ConfigureAwait(false);
-        return new TenantIdentity(tenant.OrganizationName, tenant.TenantName);
+        return _requester = new TenantIdentity(tenant.OrganizationName, tenant.TenantName);
     }
 
     public Task<PlatformOperation> RequestPolicyAsync(BackupPolicyRequestSpecification specification, CancellationToken cancellationToken = default)
