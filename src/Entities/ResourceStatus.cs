@@ -21,6 +21,14 @@ public abstract class ResourceStatus
     [SchemaLength(0, ApiBounds.NameLength)]
     public string? ActivityId { get; set; }
 
+    /// <summary>
+    /// The intent to create: when the operator saved it, just before it asked the platform to create
+    /// the resource; cleared once the resource's id is known. While it is set without externalId, the
+    /// resource may exist under the object's name (the platform's answer was lost): the operator then
+    /// finds it by name instead of creating it twice, and deleting the object deletes it.
+    /// </summary>
+    public DateTime? CreatePendingSince { get; set; }
+
     /// <summary>The value of the reconcile-requested-at annotation that was last handled.</summary>
     [SchemaLength(0, ApiBounds.TextLength)]
     public string? LastHandledReconcileAt { get; set; }

@@ -1,3 +1,4 @@
+using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.Platform;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.Platform;

@@ -1,3 +1,4 @@
+using CloudTemple.Operator.Controllers.Vlans;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Platform.CloudTemple;
@@ -67,7 +68,7 @@ public static class ControllerRegistry
         return runtime
             .AddController(new CpoolReconciler(connections, credentials, view))
             .AddController(new BlockVolumeReconciler(connections, credentials, view))
-            .AddController(new VlanReconciler(connections, credentials, view))
+            .AddController(new VlanKind().Reconciler(connections, credentials, view))
             .AddController(new BackupPolicyReconciler(connections, credentials, view))
             .AddController(new VmReplicationReconciler(connections, credentials, view))
             .AddController(new HsmKeyProviderReconciler(connections, credentials, view))

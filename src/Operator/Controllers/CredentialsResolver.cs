@@ -50,6 +50,7 @@ public sealed record CredentialsPolicy
 /// written to status.
 /// </summary>
 public sealed class CredentialsResolver(IKubernetes client, PlatformCredentials? operatorCredentials, Uri? defaultBaseUrl, CredentialsPolicy? policy = null)
+    : ICredentialsSource
 {
     /// <summary>The namespace-wide Secret used when an object names none.</summary>
     public const string NamespaceSecret = "cloudtemple-credentials";
@@ -126,6 +127,14 @@ public sealed class CredentialsResolver(IKubernetes client, PlatformCredentials?
             : throw new CredentialsNotFoundException(
                 $"Secret {ns}/{secretName} names a platform 'url' the cluster admin has not allowed (platform.allowedUrls, https only): nothing was sent there. Remove the key to use the operator's platform.");
     }
+}
+
+/// <summary>Where the lifecycle takes an object's platform credentials from.</summary>
+public interface ICredentialsSource
+{
+    /// <summary>The credentials for <paramref name="entity"/>.</summary>
+    /// <exception cref="CredentialsNotFoundException">None apply; the message says what to create.</exception>
+    Task<PlatformCredentials> ResolveAsync(ICustomResource entity, CancellationToken cancellationToken);
 }
 
 /// <summary>No credentials apply to an object; the message says what to create.</summary>

@@ -1,3 +1,4 @@
+using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Runtime;

@@ -1,3 +1,4 @@
+using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Runtime;
@@ -5,34 +6,8 @@ using CloudTemple.Operator.Validation;
 
 namespace CloudTemple.Operator.Controllers;
 
-/// <summary>Polling and timing of the platform reconcilers.</summary>
-public sealed record ReconcilerOptions
-{
-    /// <summary>How soon an operation in flight is looked at again, at most (see <see cref="FirstPollInterval"/>).</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
-
-    /// <summary>
-    /// How soon an operation just accepted is looked at first; each further look waits twice as
-    /// long, up to <see cref="PollInterval"/>: short operations are seen done at once, long ones
-    /// cost no more polls than before.
-    /// </summary>
-    public TimeSpan FirstPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>
-    /// How soon an object whose deletion waits for a manual order (the platform's public API cannot
-    /// delete it) looks again whether it is gone.
-    /// </summary>
-    public TimeSpan ManualOrderPollInterval { get; init; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>
-    /// How soon an object waiting for its references looks again by itself; it is woken at once
-    /// when a reference becomes Ready (OperatorRuntime.AddReferences), so this is only a fallback.
-    /// </summary>
-    public TimeSpan ReferencePollInterval { get; init; } = TimeSpan.FromSeconds(30);
-}
-
 /// <summary>
-/// The life cycle every kind shares on the platform (docs/api.md): the spec is checked against the
+/// LEGACY, being replaced by Lifecycle/ManagedReconciler. The life cycle every kind shares on the platform (docs/api.md): the spec is checked against the
 /// webhook's rules (which a bypassed webhook did not apply); the credentials are resolved; an
 /// operation in flight (status.activityId) is awaited, never repeated, across operator restarts;
 /// the platform resource is found by status.externalId, adopted by spec.externalId, imported by name
@@ -53,7 +28,7 @@ public abstract class PlatformReconciler<T, TObservation>(
     /// <summary>Reason of Stalled when the spec breaks a rule (the message names the field and the rule).</summary>
     public const string InvalidSpec = "InvalidSpec";
 
-    private const string Creating = ConditionTypes.CreatingReason;
+    private const string Creating = "Creating";
 
     // Looks so far at each activity in flight, for the backoff of NextPoll; forgotten once it ends.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _polls = new();

@@ -27,6 +27,9 @@ public interface IActivityDriver
 /// </remarks>
 public interface IPlatform
 {
+    /// <summary>Which API this is: each kind's client declares what that API can do.</summary>
+    PlatformApi Api { get; }
+
     /// <summary>Activities (the asynchronous side of every write).</summary>
     IActivityDriver Activities { get; }
 
@@ -57,4 +60,14 @@ public interface IPlatformConnections
 {
     /// <summary>The platform as seen with these credentials.</summary>
     IPlatform Connect(PlatformCredentials credentials);
+}
+
+/// <summary>The platform APIs the operator speaks.</summary>
+public enum PlatformApi
+{
+    /// <summary>The simulated platform: the console API's shape plus provisioning routes for everything.</summary>
+    Simulated,
+
+    /// <summary>The Cloud Temple console API: observation and a few writes; the rest is a manual order.</summary>
+    Console,
 }

@@ -16,12 +16,6 @@ public static class ConditionTypes
 
     /// <summary>The last reconcile reached the platform and agreed with it.</summary>
     public const string Synced = "Synced";
-
-    /// <summary>
-    /// The reason of Reconciling saved just before a platform create is sent: the intent to create.
-    /// While it stands without status.externalId, the resource may exist under the object's name.
-    /// </summary>
-    public const string CreatingReason = "Creating";
 }
 
 /// <summary>

@@ -141,8 +141,7 @@ public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler
         var spec = entity.CommonSpec;
         var status = entity.CommonStatus;
         // Nothing was created: no id, no operation, and no intent to create saved (whose answer may have been lost).
-        var nothingOnThePlatform = status.ExternalId is null && status.ActivityId is null
-            && conditions[ConditionTypes.Reconciling] is not { Status: ConditionStatus.True, Reason: ConditionTypes.CreatingReason };
+        var nothingOnThePlatform = status.ExternalId is null && status.ActivityId is null && status.CreatePendingSince is null;
         if (!(nothingOnThePlatform || spec.DeletionPolicy == DeletionPolicy.Orphan || spec.ManagementPolicy == ManagementPolicy.Observe))
         {
             var context = new ReconcileContext<T>(entity, conditions, events.For(entity), token => SaveAsync(entity, baseline, token));

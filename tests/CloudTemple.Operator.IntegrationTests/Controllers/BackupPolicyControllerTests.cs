@@ -1,13 +1,14 @@
+using BackupPolicy = CloudTemple.Operator.Entities.BackupPolicy;
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Runtime;
 using CloudTemple.Operator.Simulator.Model;
-using k8s.Models;
 using Xunit.Abstractions;
-using BackupPolicy = CloudTemple.Operator.Entities.BackupPolicy;
+using k8s.Models;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 

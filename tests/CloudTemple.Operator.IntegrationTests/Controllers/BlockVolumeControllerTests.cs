@@ -1,13 +1,14 @@
+using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Simulator.Model;
-using k8s.Models;
-using Xunit.Abstractions;
-using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
 using Cpool = CloudTemple.Operator.Entities.Cpool;
+using Xunit.Abstractions;
+using k8s.Models;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 

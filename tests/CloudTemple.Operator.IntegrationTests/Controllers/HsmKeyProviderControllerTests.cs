@@ -1,11 +1,12 @@
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
+using HsmKeyProvider = CloudTemple.Operator.Entities.HsmKeyProvider;
+using Xunit.Abstractions;
 using k8s;
 using k8s.Models;
-using Xunit.Abstractions;
-using HsmKeyProvider = CloudTemple.Operator.Entities.HsmKeyProvider;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 

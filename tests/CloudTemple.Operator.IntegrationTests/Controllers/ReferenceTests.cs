@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.Lifecycle;
+using CloudTemple.Operator.Controllers.Vlans;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Runtime;
-using k8s;
-using Xunit.Abstractions;
 using Cpool = CloudTemple.Operator.Entities.Cpool;
 using Vlan = CloudTemple.Operator.Entities.Vlan;
+using Xunit.Abstractions;
+using k8s;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 
@@ -24,7 +25,7 @@ public sealed class ReferenceTests(ControlPlaneFixture fixture, ITestOutputHelpe
         // within seconds can only come from the reference.
         var poll = TimeSpan.FromMinutes(1);
         var (connections, credentials) = Drivers();
-        var vlans = new VlanReconciler(connections, credentials, View, new ReconcilerOptions { ReferencePollInterval = poll, PollInterval = TimeSpan.FromMilliseconds(200) });
+        var vlans = new VlanKind().Reconciler(connections, credentials, View, new ReconcilerOptions { ReferencePollInterval = poll, PollInterval = TimeSpan.FromMilliseconds(200) });
         await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime => runtime
             .AddController(new ScriptedCpool(poolId))
             .AddController(vlans)

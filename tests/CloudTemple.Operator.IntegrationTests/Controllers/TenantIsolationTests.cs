@@ -1,17 +1,19 @@
 using System.Net;
 using System.Net.Sockets;
+using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.Lifecycle;
+using CloudTemple.Operator.Controllers.Vlans;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Runtime;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Validation;
+using Vlan = CloudTemple.Operator.Entities.Vlan;
+using Xunit.Abstractions;
 using k8s;
 using k8s.Models;
-using Xunit.Abstractions;
-using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
-using Vlan = CloudTemple.Operator.Entities.Vlan;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 
@@ -208,7 +210,7 @@ public sealed class TenantIsolationTests(ControlPlaneFixture fixture, ITestOutpu
         var view = new ApiNamespaceView(Client, namespaces);
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, namespaces[0], runtime => runtime
-                .AddController(new VlanReconciler(connections, credentials, view, options))
+                .AddController(new VlanKind().Reconciler(connections, credentials, view, options))
                 .AddController(new BlockVolumeReconciler(connections, credentials, view, options)),
             o => o with { Namespaces = namespaces }, Loggers);
     }

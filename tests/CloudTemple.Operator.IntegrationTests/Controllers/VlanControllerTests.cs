@@ -1,12 +1,14 @@
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.Lifecycle;
+using CloudTemple.Operator.Controllers.Vlans;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Simulator.Model;
-using k8s.Models;
-using Xunit.Abstractions;
 using Vlan = CloudTemple.Operator.Entities.Vlan;
+using Xunit.Abstractions;
+using k8s.Models;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 
@@ -164,7 +166,7 @@ public sealed class VlanControllerTests(ControlPlaneFixture fixture, ITestOutput
     private RuntimeHost StartOperator()
     {
         var (connections, credentials) = Drivers();
-        var reconciler = new VlanReconciler(connections, credentials, View, new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
+        var reconciler = new VlanKind().Reconciler(connections, credentials, View, new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return StartRuntime(reconciler);
     }
 

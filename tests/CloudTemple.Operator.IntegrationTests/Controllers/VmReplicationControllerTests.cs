@@ -1,9 +1,10 @@
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
-using Xunit.Abstractions;
 using VmReplication = CloudTemple.Operator.Entities.VmReplication;
+using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 

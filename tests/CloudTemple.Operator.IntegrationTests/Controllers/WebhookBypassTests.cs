@@ -1,11 +1,12 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
-using k8s;
 using Xunit.Abstractions;
+using k8s;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 

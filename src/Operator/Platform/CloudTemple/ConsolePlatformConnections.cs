@@ -29,6 +29,8 @@ public sealed class ConsolePlatformConnections(PlatformOptions options) : Sessio
             Backup = new ConsoleBackupDriver(session, compute);
         }
 
+        public PlatformApi Api => PlatformApi.Console;
+
         public IActivityDriver Activities { get; }
 
         public IComputeDriver Compute { get; }

@@ -19,6 +19,8 @@ public sealed class SimulatedPlatformConnections(PlatformOptions options) : Sess
 
     private sealed class Platform(PlatformSession session) : IPlatform
     {
+        public PlatformApi Api => PlatformApi.Simulated;
+
         public IActivityDriver Activities { get; } = new ActivityDriver(session);
 
         public IComputeDriver Compute { get; } = new SimulatedComputeDriver(session);
