@@ -78,7 +78,7 @@ public sealed partial class Controller<T>(
     {
         using var queue = new WorkQueue<ObjectKey>(options.Queue, _time, metrics.ForQueue(Name));
         var scheduler = new DelayedScheduler<ObjectKey>(queue, _time);
-        var loop = new ReconcileLoop<T>(new EntityClient<T>(client), reconciler, events, metrics, logger, _time);
+        var loop = new ReconcileLoop<T>(new EntityClient<T>(client), reconciler, events, metrics, logger, _time, key => Find(key) as T);
         string?[] scopes = options.Namespaces.Count > 0 ? [.. options.Namespaces] : [null];
         var informers = scopes
             .Select(ns => new Informer<T>(new CustomObjectListWatcher<T>(client, ns), e =>
@@ -205,7 +205,8 @@ public sealed partial class Controller<T>(
             }
             catch (ConflictException)
             {
-                // The object changed since it was read: look again at once, with the new version.
+                // The object changed since it was read: look again at once, with the new version (read
+                // from the API server: the loop does not trust the cached version it failed to replace).
                 result = "requeue";
                 queue.Add(key);
             }

@@ -32,15 +32,18 @@ public enum ReconcileOutcome
 public readonly record struct ReconcileStep(ReconcileOutcome Outcome, TimeSpan? RequeueAfter = null);
 
 /// <summary>
-/// The reconcile skeleton every kind shares, level-triggered and idempotent: re-read the object by
-/// key; gone → done; being deleted → the finalizer path (the finalizer goes only once the platform
+/// The reconcile skeleton every kind shares, level-triggered and idempotent: take the object from
+/// the informer's cache (read from the API server only when the cache does not have it, or still
+/// shows a version this loop has itself superseded by a write: a decision is never taken on a status
+/// older than the last one written); gone → done; being deleted → the finalizer path (the finalizer goes only once the platform
 /// side is handled, at once when nothing was ever created, the policy is Orphan or the object is
 /// only observed); paused → say so and make no platform call; otherwise add the finalizer before
 /// anything else, call the reconciler, acknowledge reconcile-requested-at, and write the status
 /// with a patch to /status — only when it changed, and on condition that the object did not change
 /// meanwhile (a <see cref="ConflictException"/> otherwise).
 /// </summary>
-public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler<T> reconciler, EventRecorder events, OperatorMetrics metrics, ILogger logger, TimeProvider? time = null)
+public sealed partial class ReconcileLoop<T>(
+    EntityClient<T> client, IReconciler<T> reconciler, EventRecorder events, OperatorMetrics metrics, ILogger logger, TimeProvider? time = null, Func<ObjectKey, T?>? cache = null)
     where T : class, ICustomResource
 {
     /// <summary>Condition type set while the paused annotation is "true".</summary>
@@ -48,17 +51,25 @@ public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
+    // Per object, the resourceVersions this loop replaced by its own writes, until the cache shows a later one.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ObjectKey, HashSet<string>> _superseded = new();
+
     /// <summary>Processes one key; safe to call from several workers for different keys.</summary>
     public async Task<ReconcileStep> ProcessAsync(ObjectKey key, CancellationToken cancellationToken)
     {
         T? entity;
         try
         {
-            entity = await client.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            entity = Cached(key) ?? await client.GetAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch (UndecodableObjectException)
         {
             return new(ReconcileOutcome.Unreadable);
+        }
+
+        if (entity is null)
+        {
+            _superseded.TryRemove(key, out _);
         }
 
         if (entity is null)
@@ -92,6 +103,7 @@ public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler
 
         if (!hasFinalizer)
         {
+            Supersede(entity);
             entity = await client.PatchFinalizersAsync(entity, [.. metadata.Finalizers ?? [], ApiGroup.Finalizer], cancellationToken).ConfigureAwait(false);
         }
 
@@ -154,9 +166,45 @@ public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler
             }
         }
 
+        Supersede(entity);
         await client.PatchFinalizersAsync(entity, [.. entity.Metadata.Finalizers.Where(f => f != ApiGroup.Finalizer)], cancellationToken).ConfigureAwait(false);
         LogFinalized(nothingOnThePlatform ? "nothing was created on the platform" : spec.DeletionPolicy == DeletionPolicy.Orphan ? "deletion policy Orphan" : spec.ManagementPolicy == ManagementPolicy.Observe ? "observed only" : "the platform side is handled");
         return new(ReconcileOutcome.Finalized);
+    }
+
+    // A copy of the cached object (the reconciler changes its status), or null when the cache does not
+    // have it or shows a version this loop has itself replaced since: then the API server is asked.
+    private T? Cached(ObjectKey key)
+    {
+        if (cache?.Invoke(key) is not { } cached)
+        {
+            return null;
+        }
+
+        if (_superseded.TryGetValue(key, out var superseded))
+        {
+            lock (superseded)
+            {
+                if (superseded.Contains(cached.Metadata.ResourceVersion))
+                {
+                    return null;
+                }
+            }
+
+            _superseded.TryRemove(key, out _);
+        }
+
+        return k8s.KubernetesJson.Deserialize<T>(k8s.KubernetesJson.Serialize(cached));
+    }
+
+    // Called just before a write: the version read is about to be replaced.
+    private void Supersede(T entity)
+    {
+        var superseded = _superseded.GetOrAdd(ObjectKey.Of(entity), _ => []);
+        lock (superseded)
+        {
+            superseded.Add(entity.Metadata.ResourceVersion);
+        }
     }
 
     private ConditionSet Conditions(T entity) =>
@@ -173,6 +221,7 @@ public sealed partial class ReconcileLoop<T>(EntityClient<T> client, IReconciler
             return;
         }
 
+        Supersede(entity);
         var written = await client.PatchStatusAsync(entity, baseline.Status, cancellationToken).ConfigureAwait(false);
         entity.Metadata.ResourceVersion = written.Metadata.ResourceVersion;
         baseline.Status = current;
