@@ -10,6 +10,9 @@ public sealed class RequestCounter : DelegatingHandler
     /// <summary>Writes (anything but GET) other than the leader Lease's renewals.</summary>
     public int Writes => _requests.Count(r => r.Method != HttpMethod.Get && !r.Path.Contains("/leases", StringComparison.Ordinal));
 
+    /// <summary>GETs of one object (its path ends with <paramref name="objectPath"/>, e.g. "/vlans/idle"): lists and watches are not counted.</summary>
+    public int Reads(string objectPath) => _requests.Count(r => r.Method == HttpMethod.Get && r.Path.EndsWith(objectPath, StringComparison.Ordinal));
+
     /// <summary>The writes, for messages.</summary>
     public string Describe() => string.Join('\n', _requests.Where(r => r.Method != HttpMethod.Get).Select(r => $"{r.Method} {r.Path}"));
 

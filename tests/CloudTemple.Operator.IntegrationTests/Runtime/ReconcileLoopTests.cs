@@ -99,6 +99,23 @@ public sealed class ReconcileLoopTests(ControlPlaneFixture fixture, ITestOutputH
     }
 
     [Fact]
+    public async Task AnIdleObject_IsTakenFromTheInformersCache_NotReadFromTheApiServer_AtEachResync()
+    {
+        var reconciler = new TestVlanReconciler();
+        await using var host = StartRuntime(reconciler, o => o with { ResyncPeriod = TimeSpan.FromMilliseconds(400) });
+        await ApplyVlanAsync("cached", "PAR7S");
+        await WaitForVlanAsync("cached", v => IsReadyAt(v, 1), "Ready");
+        await Eventually.UntilAsync(() => Task.FromResult(reconciler.CallsFor("cached")), n => n >= 2, Deadline, "a first resync");
+        var readsWhenSettled = host.Requests.Reads("/vlans/cached");
+        var callsWhenSettled = reconciler.CallsFor("cached");
+
+        await Eventually.UntilAsync(() => Task.FromResult(reconciler.CallsFor("cached")), n => n >= callsWhenSettled + 5, Deadline, "five more resyncs");
+
+        Assert.Equal(readsWhenSettled, host.Requests.Reads("/vlans/cached"));
+        Output($"{reconciler.CallsFor("cached") - callsWhenSettled} resyncs, {host.Requests.Reads("/vlans/cached") - readsWhenSettled} GETs of the object; {readsWhenSettled} GETs before it settled.");
+    }
+
+    [Fact]
     public async Task ThePauseAnnotation_StopsPlatformCalls_AndSaysSo_UntilItIsRemoved()
     {
         var reconciler = new TestVlanReconciler();
