@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace CloudTemple.Operator.IntegrationTests;
 
 /// <summary>
-/// Every rule of docs/domain.md enforced by the schema (layer S) rejects a bad manifest on the
+/// Every rule of docs/rules.md enforced by the schema (layer S) rejects a bad manifest on the
 /// real API server, with a message naming the field. Each manifest is tried twice: through
 /// `kubectl apply` as a user would, and with kubectl's own validation off, which proves the API
 /// server's schema refuses it by itself (Argo CD and Flux do not run kubectl's checks).
