@@ -113,8 +113,11 @@ public sealed partial class RuleCatalogTests
     }
 
     // Repository paths in code spans (`src/…/File.cs`), and the targets of relative links (from docs/), as paths from the root.
+    // A code span is a path when it starts at a top-level entry of the repository or names a file
+    // (`src/…`, `tests/…`, `foo/Bar.cs`), not when it is a value such as `other-ns/prod`.
     private static IEnumerable<string> NamedPaths(string markdown) =>
         PathPattern().Matches(markdown).Select(m => m.Groups["path"].Value)
+            .Where(p => Path.Exists(RepositoryPaths.Combine(p.Split('/')[0])) || Path.HasExtension(p.TrimEnd('/')))
             .Concat(LinkPattern().Matches(markdown)
                 .Select(m => m.Groups["path"].Value)
                 .Where(p => !p.Contains("://", StringComparison.Ordinal) && !p.StartsWith("mailto:", StringComparison.Ordinal))
