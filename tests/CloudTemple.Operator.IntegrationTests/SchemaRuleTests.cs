@@ -88,6 +88,8 @@ public sealed class SchemaRuleTests(ControlPlaneFixture fixture, ITestOutputHelp
         { "V1 RPO at most 24 hours", Replication.Replace("rpoHours: 4", "rpoHours: 25"), "spec.rpoHours", "less than or equal to 24" },
         { "V3 target Cpool required", Replication.Replace("  targetCpoolRef: {name: dr}\n", ""), "spec.targetCpoolRef", "Required value" },
         { "V3 target volume required", Replication.Replace("  targetBlockVolumeRef: {name: dr-data}\n", ""), "spec.targetBlockVolumeRef", "Required value" },
+        { "a reference names an object of the namespace", Volume + "\n  cpoolRefs: [{name: \"other-ns/prod\"}]", "spec.cpoolRefs.name", "should match" },
+        { "a reference name is lowercase", Replication.Replace("targetCpoolRef: {name: dr}", "targetCpoolRef: {name: DR}"), "spec.targetCpoolRef.name", "should match" },
         { "managementPolicy enum", Cpool + "\n  managementPolicy: Import", "spec.managementPolicy", "Unsupported value: \"Import\"" },
         { "deletionPolicy enum", Cpool + "\n  deletionPolicy: Retain", "spec.deletionPolicy", "Unsupported value: \"Retain\"" },
     };
