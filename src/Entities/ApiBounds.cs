@@ -77,6 +77,15 @@ public static class ApiBounds
     /// <summary>Names of Kubernetes objects and platform ids: a DNS subdomain's 253 characters.</summary>
     public const int NameLength = 253;
 
+    /// <summary>
+    /// A Kubernetes object name (a DNS-1123 subdomain): lowercase letters, digits, '-' and '.',
+    /// starting and ending with a letter or a digit; <see cref="NameLength"/> bounds its length.
+    /// </summary>
+    public const string ObjectNamePattern = @"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+    /// <summary><see cref="ObjectNamePattern"/> in words, for a refusal.</summary>
+    public const string ObjectName = "a Kubernetes object name (lowercase letters, digits, '-' and '.', starting and ending with a letter or a digit, at most 253 characters)";
+
     /// <summary>VM names (and names of affinity rules): vSphere's 80 characters.</summary>
     public const int VirtualMachineNameLength = 80;
 

@@ -61,8 +61,12 @@ public enum DeletionPolicy
 /// <summary>A reference to another object in the same namespace.</summary>
 public sealed record LocalObjectReference
 {
-    /// <summary>Name of the object, in the same namespace as the referrer.</summary>
+    /// <summary>
+    /// Name of the object, in the same namespace as the referrer: a Kubernetes object name
+    /// (lowercase letters, digits, '-' and '.'), never a namespace-qualified one.
+    /// </summary>
     [SchemaRequired]
     [SchemaLength(1, ApiBounds.NameLength)]
+    [SchemaPattern(ApiBounds.ObjectNamePattern, Meaning = ApiBounds.ObjectName)]
     public string Name { get; set; } = string.Empty;
 }

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 namespace CloudTemple.Operator.IntegrationTests;
 
 /// <summary>
-/// Every rule of docs/domain.md enforced by the schema (layer S) rejects a bad manifest on the
+/// Every rule of docs/rules.md enforced by the schema (layer S) rejects a bad manifest on the
 /// real API server, with a message naming the field. Each manifest is tried twice: through
 /// `kubectl apply` as a user would, and with kubectl's own validation off, which proves the API
 /// server's schema refuses it by itself (Argo CD and Flux do not run kubectl's checks).
@@ -88,6 +88,8 @@ public sealed class SchemaRuleTests(ControlPlaneFixture fixture, ITestOutputHelp
         { "V1 RPO at most 24 hours", Replication.Replace("rpoHours: 4", "rpoHours: 25"), "spec.rpoHours", "less than or equal to 24" },
         { "V3 target Cpool required", Replication.Replace("  targetCpoolRef: {name: dr}\n", ""), "spec.targetCpoolRef", "Required value" },
         { "V3 target volume required", Replication.Replace("  targetBlockVolumeRef: {name: dr-data}\n", ""), "spec.targetBlockVolumeRef", "Required value" },
+        { "a reference names an object of the namespace", Volume + "\n  cpoolRefs: [{name: \"other-ns/prod\"}]", "spec.cpoolRefs.name", "should match" },
+        { "a reference name is lowercase", Replication.Replace("targetCpoolRef: {name: dr}", "targetCpoolRef: {name: DR}"), "spec.targetCpoolRef.name", "should match" },
         { "managementPolicy enum", Cpool + "\n  managementPolicy: Import", "spec.managementPolicy", "Unsupported value: \"Import\"" },
         { "deletionPolicy enum", Cpool + "\n  deletionPolicy: Retain", "spec.deletionPolicy", "Unsupported value: \"Retain\"" },
     };

@@ -12,7 +12,7 @@ namespace CloudTemple.Operator.IntegrationTests;
 
 /// <summary>
 /// The validating webhook, served by the operator process over TLS with its own CA, called by the
-/// real API server: each layer-W rule of docs/domain.md refuses a bad manifest at `kubectl apply`
+/// real API server: each layer-W rule of docs/rules.md refuses a bad manifest at `kubectl apply`
 /// with the field and the rule.
 /// </summary>
 public sealed class WebhookTests(ControlPlaneFixture fixture, ITestOutputHelper output) : ControlPlaneTest(fixture, output)

@@ -111,6 +111,22 @@ public sealed class CrdGeneratorTests
         Assert.Empty(unbounded);
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void EveryReference_TakesAKubernetesObjectName(string kind)
+    {
+        var names = Walk(Schema(kind), "")
+            .Where(p => p.Path.EndsWith("Ref.name", StringComparison.Ordinal) || p.Path.EndsWith("Refs[].name", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Contains(names, p => p.Path == ".spec.credentialsSecretRef.name");
+        Assert.All(names, p =>
+        {
+            Assert.Equal(ApiBounds.ObjectNamePattern, p.Schema.Pattern);
+            Assert.Equal((1L, (long?)ApiBounds.NameLength), (p.Schema.MinLength ?? 0, p.Schema.MaxLength));
+        });
+    }
+
     [Fact]
     public void B1_TheSizeOfAVolume_IsBoundedBy64TiB_InInt64()
     {

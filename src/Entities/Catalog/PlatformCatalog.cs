@@ -1,6 +1,6 @@
 namespace CloudTemple.Operator.Entities.Catalog;
 
-/// <summary>A compute blade of catalog v3 (docs/domain.md, Cpool).</summary>
+/// <summary>A compute blade of catalog v3 (docs/rules.md, Cpool).</summary>
 /// <param name="Type">The blade's API name.</param>
 /// <param name="DisplayName">The catalog's name.</param>
 /// <param name="Code">The code in the blade's SKU.</param>
@@ -16,7 +16,7 @@ public sealed record Blade(
     public string Sku => $"csp:{PlatformCatalog.Region.ToLowerInvariant()}:iaas:vmware:{Code}:v3";
 }
 
-/// <summary>A performance class of SAN block storage (docs/domain.md, BlockVolume).</summary>
+/// <summary>A performance class of SAN block storage (docs/rules.md, BlockVolume).</summary>
 /// <param name="Class">The class's API name.</param>
 /// <param name="DisplayName">The catalog's name.</param>
 /// <param name="Code">The code in the class's SKU.</param>
@@ -51,7 +51,7 @@ public enum BillingUnit
 
 /// <summary>
 /// The platform's catalog, in one place: blades, storage classes, zones, SKUs and the figures
-/// derived from them (docs/domain.md). Pure functions, no I/O.
+/// derived from them (docs/rules.md). Pure functions, no I/O.
 /// </summary>
 public static class PlatformCatalog
 {

@@ -31,6 +31,12 @@ public sealed class SchemaPatternAttribute(string pattern) : Attribute
 {
     /// <summary>The ECMA-262 regular expression.</summary>
     public string Pattern { get; } = pattern;
+
+    /// <summary>
+    /// What a matching value is, in words (e.g. "a Kubernetes object name (…)"), said when the webhook
+    /// refuses a value the schema let through; without it the refusal quotes the pattern.
+    /// </summary>
+    public string? Meaning { get; init; }
 }
 
 /// <summary>String length bounds (OpenAPI <c>minLength</c>/<c>maxLength</c>); every free string of the API has a maximum.</summary>

@@ -52,7 +52,7 @@ public sealed class PlatformRefusedException : PlatformException
         Conflict = conflict;
     }
 
-    /// <summary>The id of the broken rule (docs/domain.md), e.g. "B11"; "P" when the platform named none.</summary>
+    /// <summary>The id of the broken rule (docs/rules.md), e.g. "B11"; "P" when the platform named none.</summary>
     public string Rule { get; }
 
     /// <summary>Whether it was a conflict with the resource's current state (HTTP 409) rather than an invalid request (HTTP 400).</summary>

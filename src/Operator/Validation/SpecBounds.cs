@@ -2,14 +2,17 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
 using CloudTemple.Operator.Entities.Schema;
 
 namespace CloudTemple.Operator.Validation;
 
 /// <summary>
 /// The schema's bounds (<see cref="SchemaRangeAttribute"/>, <see cref="SchemaMaxItemsAttribute"/>,
-/// and the maxima of <see cref="SchemaLengthAttribute"/> and <see cref="SchemaItemLengthAttribute"/>)
-/// checked again on a spec, for an object that came past the schema (an old CRD without them). The other rules run only on a spec within bounds, so their work stays bounded too,
+/// the maxima of <see cref="SchemaLengthAttribute"/> and <see cref="SchemaItemLengthAttribute"/>,
+/// and <see cref="SchemaPatternAttribute"/>) checked again on a spec, for an object that came past
+/// the schema (an old CRD without them). The other rules run only on a spec within bounds, so their work stays bounded too,
 /// and no figure out of the platform's range reaches the catalog's arithmetic. One pass over
 /// the spec, which stops at the first <see cref="Reported"/> violations and never walks the items
 /// of a list that is already too long.
@@ -45,7 +48,7 @@ internal static class SpecBounds
                 case null:
                     break;
                 case string text:
-                    CheckLength(text, fieldPath, field.MaxLength, violations);
+                    CheckString(text, fieldPath, field, violations);
                     break;
                 case IList list:
                     CheckList(list, fieldPath, field, violations);
@@ -87,6 +90,21 @@ internal static class SpecBounds
         }
     }
 
+    private static void CheckString(string text, string path, Field field, List<Violation> violations)
+    {
+        if (text.Length > field.MaxLength)
+        {
+            CheckLength(text, path, field.MaxLength, violations);
+        }
+        else if (field.Pattern is { } pattern && text.Length > 0 && !pattern.Regex.IsMatch(text))
+        {
+            // An empty string is left to minLength and required, as every minimum is.
+            violations.Add(new(path, "bounds", pattern.Meaning is { } meaning
+                ? $"\"{text}\" is not {meaning}"
+                : $"\"{text}\" does not match the pattern {pattern.Source}"));
+        }
+    }
+
     private static void CheckLength(string text, string path, int? maximum, List<Violation> violations)
     {
         if (text.Length > maximum)
@@ -113,9 +131,40 @@ internal static class SpecBounds
             p.GetCustomAttribute<SchemaLengthAttribute>()?.Maximum,
             p.GetCustomAttribute<SchemaMaxItemsAttribute>()?.Maximum,
             p.GetCustomAttribute<SchemaItemLengthAttribute>()?.Maximum,
+            p.GetCustomAttribute<SchemaPatternAttribute>() is { } pattern ? new Pattern(pattern.Pattern, Compile(pattern.Pattern), pattern.Meaning) : null,
             p.PropertyType.IsClass && p.PropertyType != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(p.PropertyType))),
     ];
 
+    // The schema's patterns are ECMA-262, where "$" is the end of the text; in .NET it also matches
+    // before a final "\n", which would let "prod\n" through. Outside a character class it becomes
+    // "\z". NonBacktracking keeps a match linear in the (bounded) length of the value.
+    private static Regex Compile(string pattern)
+    {
+        var translated = new StringBuilder(pattern.Length + 4);
+        var inClass = false;
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
+            {
+                translated.Append(c).Append(pattern[++i]);
+                continue;
+            }
+
+            inClass = c switch
+            {
+                '[' => true,
+                ']' => false,
+                _ => inClass,
+            };
+            translated.Append(c == '$' && !inClass ? @"\z" : c.ToString());
+        }
+
+        return new Regex(translated.ToString(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+    }
+
+    private sealed record Pattern(string Source, Regex Regex, string? Meaning);
+
     private sealed record Field(
-        PropertyInfo Property, string Name, SchemaRangeAttribute? Range, int? MaxLength, int? MaxItems, int? ItemMaxLength, bool IsObject);
+        PropertyInfo Property, string Name, SchemaRangeAttribute? Range, int? MaxLength, int? MaxItems, int? ItemMaxLength, Pattern? Pattern, bool IsObject);
 }

@@ -7,7 +7,7 @@ using CloudTemple.Operator.Entities.Schema;
 namespace CloudTemple.Operator.Validation;
 
 /// <summary>
-/// The rules of docs/domain.md the schema cannot express (layer W): cross-field rules,
+/// The rules of docs/rules.md the schema cannot express (layer W): cross-field rules,
 /// immutability, grow-only sizes, and rules across objects of a namespace. The validating webhook
 /// refuses a spec that breaks them; the controllers refuse it too (Stalled) when the webhook was
 /// bypassed. Pure functions of the specs, plus a view of the namespace for the cross-object rules.

@@ -1,6 +1,6 @@
 namespace CloudTemple.Operator.Validation;
 
-/// <summary>A rule a spec breaks: the field, the rule's id in docs/domain.md, and a sentence a user can act on.</summary>
+/// <summary>A rule a spec breaks: the field, the rule's id in docs/rules.md, and a sentence a user can act on.</summary>
 public sealed record Violation(string Field, string Rule, string Message)
 {
     public override string ToString() => $"{Field}: {Message} (rule {Rule})";

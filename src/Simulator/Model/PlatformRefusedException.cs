@@ -3,7 +3,7 @@ using CloudTemple.Operator.Entities;
 namespace CloudTemple.Operator.Simulator.Model;
 
 /// <summary>
-/// The simulated platform refused a request because it breaks a domain rule (docs/domain.md, layer P).
+/// The simulated platform refused a request because it breaks a domain rule (docs/rules.md, layer P).
 /// Nothing was created or changed.
 /// </summary>
 public sealed class PlatformRefusedException : Exception

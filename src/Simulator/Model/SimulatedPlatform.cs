@@ -5,7 +5,7 @@ namespace CloudTemple.Operator.Simulator.Model;
 /// <summary>
 /// The simulated Cloud Temple IaaS platform: in memory, thread-safe behind one lock, time from an
 /// injected <see cref="TimeProvider"/>. Every write is checked against the domain rules of layer P
-/// (docs/domain.md) and either throws <see cref="PlatformRefusedException"/> having changed nothing,
+/// (docs/rules.md) and either throws <see cref="PlatformRefusedException"/> having changed nothing,
 /// or returns at once an operation id that goes waiting → running → completed or failed.
 /// Operations progress lazily, on every call, from the clock: deterministic for a given clock.
 /// Operations on the same resource run one after the other.

@@ -178,6 +178,63 @@ public sealed class SpecRulesTests
     }
 
     [Fact]
+    public async Task AReferenceNamePastTheSchema_ThatIsNoObjectName_IsRefusedNamingTheField()
+    {
+        var volume = Volume();
+        volume.Spec.CpoolRefs = [new() { Name = "other-ns/prod" }];
+
+        Assert.Equal(
+            "spec.cpoolRefs[0].name: \"other-ns/prod\" is not a Kubernetes object name (lowercase letters, digits, '-' and '.', starting and ending with a letter or a digit, at most 253 characters) (rule bounds)",
+            Assert.Single(await Check(volume)).ToString());
+    }
+
+    [Theory]
+    [InlineData("Prod")]
+    [InlineData("prod-")]
+    [InlineData("-prod")]
+    [InlineData("prod..data")]
+    [InlineData("prod_data")]
+    [InlineData("prod\n")]
+    [InlineData("pröd")]
+    public async Task EveryReference_TakesAnObjectName(string name)
+    {
+        var replication = Replication("app-01");
+        replication.Spec.TargetBlockVolumeRef = new() { Name = name };
+        replication.Spec.CredentialsSecretRef = new() { Name = name };
+        var volume = Volume(replication: Mirror(Zone.TH3S));
+        volume.Spec.CpoolRefs = [new() { Name = "prod" }, new() { Name = name }];
+        volume.Spec.Replication!.StandbyCpoolRef = new() { Name = name };
+
+        Assert.Equal(["spec.credentialsSecretRef.name", "spec.targetBlockVolumeRef.name"], (await Check(replication)).Select(v => v.Field).Order(StringComparer.Ordinal));
+        Assert.Equal(["spec.cpoolRefs[1].name", "spec.replication.standbyCpoolRef.name"], (await Check(volume)).Select(v => v.Field).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("dr")]
+    [InlineData("0")]
+    [InlineData("dr-data.par7s")]
+    [InlineData("a-b.c-d.e")]
+    public async Task AnObjectName_IsAllowed_AsAReference(string name)
+    {
+        var volume = Volume();
+        volume.Spec.CpoolRefs = [new() { Name = name }];
+        Assert.Empty(await Check(volume));
+    }
+
+    [Fact]
+    public async Task AnObjectNameOf253Characters_IsAllowed_AndOneOf254IsRefusedForItsLength()
+    {
+        var volume = Volume();
+        volume.Spec.CpoolRefs = [new() { Name = new string('a', 253) }];
+        Assert.Empty(await Check(volume));
+
+        volume.Spec.CpoolRefs = [new() { Name = new string('a', 254) }];
+        var violation = Assert.Single(await Check(volume));
+        Assert.Equal(("spec.cpoolRefs[0].name", "bounds"), (violation.Field, violation.Rule));
+        Assert.Contains("254 characters, at most 253", violation.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ExternalId_MayBeSetOnce_OnAnObjectThatHasNone() =>
         Assert.Empty(await Check(Volume(externalId: "ds-123"), Volume()));
 
