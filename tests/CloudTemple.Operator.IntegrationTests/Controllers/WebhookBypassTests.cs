@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Controllers.Lifecycle;
+using CloudTemple.Operator.Controllers.VmReplications;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
@@ -26,7 +27,7 @@ public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputH
             .AddController(new CpoolReconciler(connections, credentials, view, options))
             .AddController(new BlockVolumeReconciler(connections, credentials, view, options))
             .AddController(new BackupPolicyReconciler(connections, credentials, view, options))
-            .AddController(new VmReplicationReconciler(connections, credentials, view, options))
+            .AddController(new VmReplicationKind().Reconciler(connections, credentials, view, options))
             .AddController(new HsmKeyProviderReconciler(connections, credentials, view, options)), loggers: Loggers);
 
         var failures = new StringBuilder();
