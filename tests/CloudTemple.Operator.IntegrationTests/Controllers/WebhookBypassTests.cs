@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.HsmKeyProviders;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Controllers.VmReplications;
 using CloudTemple.Operator.Entities;
@@ -28,7 +29,7 @@ public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputH
             .AddController(new BlockVolumeReconciler(connections, credentials, view, options))
             .AddController(new BackupPolicyReconciler(connections, credentials, view, options))
             .AddController(new VmReplicationKind().Reconciler(connections, credentials, view, options))
-            .AddController(new HsmKeyProviderReconciler(connections, credentials, view, options)), loggers: Loggers);
+            .AddController(new HsmKeyProviderKind().Reconciler(connections, credentials, view, options)), loggers: Loggers);
 
         var failures = new StringBuilder();
         foreach (var (rule, setup, bad, field) in WebhookTests.Cases)
