@@ -1,3 +1,4 @@
+using CloudTemple.Operator.Controllers.BackupPolicies;
 using CloudTemple.Operator.Controllers.HsmKeyProviders;
 using CloudTemple.Operator.Controllers.Vlans;
 using CloudTemple.Operator.Controllers.VmReplications;
@@ -71,7 +72,7 @@ public static class ControllerRegistry
             .AddController(new CpoolReconciler(connections, credentials, view))
             .AddController(new BlockVolumeReconciler(connections, credentials, view))
             .AddController(new VlanKind().Reconciler(connections, credentials, view))
-            .AddController(new BackupPolicyReconciler(connections, credentials, view))
+            .AddController(new BackupPolicyKind().Reconciler(connections, credentials, view))
             .AddController(new VmReplicationKind().Reconciler(connections, credentials, view))
             .AddController(new HsmKeyProviderKind().Reconciler(connections, credentials, view))
             .AddReferences<Cpool, Vlan>(v => v.Spec.CpoolRefs.Select(r => r.Name))

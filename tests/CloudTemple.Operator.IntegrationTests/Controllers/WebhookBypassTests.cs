@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.BackupPolicies;
 using CloudTemple.Operator.Controllers.HsmKeyProviders;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Controllers.VmReplications;
@@ -27,7 +28,7 @@ public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputH
         await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime => runtime
             .AddController(new CpoolReconciler(connections, credentials, view, options))
             .AddController(new BlockVolumeReconciler(connections, credentials, view, options))
-            .AddController(new BackupPolicyReconciler(connections, credentials, view, options))
+            .AddController(new BackupPolicyKind().Reconciler(connections, credentials, view, options))
             .AddController(new VmReplicationKind().Reconciler(connections, credentials, view, options))
             .AddController(new HsmKeyProviderKind().Reconciler(connections, credentials, view, options)), loggers: Loggers);
 
