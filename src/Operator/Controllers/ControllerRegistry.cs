@@ -1,4 +1,7 @@
+using CloudTemple.Operator.Controllers.BackupPolicies;
+using CloudTemple.Operator.Controllers.HsmKeyProviders;
 using CloudTemple.Operator.Controllers.Vlans;
+using CloudTemple.Operator.Controllers.VmReplications;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Platform.CloudTemple;
@@ -69,9 +72,9 @@ public static class ControllerRegistry
             .AddController(new CpoolReconciler(connections, credentials, view))
             .AddController(new BlockVolumeReconciler(connections, credentials, view))
             .AddController(new VlanKind().Reconciler(connections, credentials, view))
-            .AddController(new BackupPolicyReconciler(connections, credentials, view))
-            .AddController(new VmReplicationReconciler(connections, credentials, view))
-            .AddController(new HsmKeyProviderReconciler(connections, credentials, view))
+            .AddController(new BackupPolicyKind().Reconciler(connections, credentials, view))
+            .AddController(new VmReplicationKind().Reconciler(connections, credentials, view))
+            .AddController(new HsmKeyProviderKind().Reconciler(connections, credentials, view))
             .AddReferences<Cpool, Vlan>(v => v.Spec.CpoolRefs.Select(r => r.Name))
             .AddReferences<Cpool, BlockVolume>(v => v.Spec.CpoolRefs.Select(r => r.Name).Concat(v.Spec.Replication is { } r ? [r.StandbyCpoolRef.Name] : []))
             .AddReferences<Cpool, VmReplication>(r => [r.Spec.TargetCpoolRef.Name])

@@ -1,10 +1,9 @@
 using BackupPolicy = CloudTemple.Operator.Entities.BackupPolicy;
-using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.BackupPolicies;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Runtime;
 using CloudTemple.Operator.Simulator.Model;
 using Xunit.Abstractions;
@@ -38,7 +37,7 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
             """);
 
         var policy = await WaitForPolicyAsync("daily-assigned",
-            p => IsReadyAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyReconciler.Assigned && c.Status == ConditionStatus.True),
+            p => IsReadyAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyKind.Assigned && c.Status == ConditionStatus.True),
             "Ready and Assigned");
         var status = policy!.Status!;
         Assert.Equal(BackupPolicyPhase.Active, status.Phase);
@@ -71,7 +70,7 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
             p => p?.Status?.Conditions.Any(c => c.Type == "Stalled" && c.Status == ConditionStatus.True) == true,
             "Stalled");
         var stalled = policy!.Status!.Conditions.Single(c => c.Type == "Stalled");
-        Assert.Equal(PlatformReconciler<BackupPolicy, BackupPolicyObservation>.InvalidSpec, stalled.Reason);
+        Assert.Equal(Reasons.InvalidSpec, stalled.Reason);
         Assert.Contains("spec.organization", stalled.Message, StringComparison.Ordinal);
         Assert.Contains("organization 'Acme Assurances'", stalled.Message, StringComparison.Ordinal);
         Assert.Null(policy.Status.RequestId);
@@ -92,16 +91,16 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
             """);
 
         var policy = await WaitForPolicyAsync("daily-partial",
-            p => IsStalledAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyReconciler.Assigned && c.Reason == "Failed"),
+            p => IsStalledAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyKind.Assigned && c.Reason == "Failed"),
             "Stalled with Assigned False");
         var status = policy!.Status!;
-        Assert.Equal(PlatformReconciler<BackupPolicy, BackupPolicyObservation>.SpecNotMet, status.Conditions.Single(c => c.Type == ConditionTypes.Stalled).Reason);
+        Assert.Equal(Reasons.SpecNotMet, status.Conditions.Single(c => c.Type == ConditionTypes.Stalled).Reason);
         Assert.Equal(ConditionStatus.False, status.Conditions.Single(c => c.Type == ConditionTypes.Ready).Status);
         Assert.Equal("Assigned", Assert.Single(status.VirtualMachines, v => v.Name == "web-03").State);
         var db = Assert.Single(status.VirtualMachines, v => v.Name == "db-01");
         Assert.Equal("Failed", db.State);
         Assert.Contains("Hard disk 9", db.Message, StringComparison.Ordinal);
-        Assert.Contains("db-01", status.Conditions.Single(c => c.Type == BackupPolicyReconciler.Assigned).Message, StringComparison.Ordinal);
+        Assert.Contains("db-01", status.Conditions.Single(c => c.Type == BackupPolicyKind.Assigned).Message, StringComparison.Ordinal);
         Assert.Equal(["web-03"], Platform.GetBackupPolicy(status.ExternalId!)!.Assignments.Select(a => a.VirtualMachine));
     }
 
@@ -116,12 +115,12 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
         await Apply("many-ghosts", "Acme Assurances", "virtualMachines:\n" + string.Join('\n', vms.Select(v => $"    - name: {v}")));
 
         var policy = await WaitForPolicyAsync("many-ghosts",
-            p => IsStalledAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyReconciler.Assigned && c.Reason == "Failed"),
+            p => IsStalledAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyKind.Assigned && c.Reason == "Failed"),
             "Stalled with Assigned False");
         var status = policy!.Status!;
         Assert.Equal(ApiBounds.VirtualMachinesPerObject, status.VirtualMachines.Count(v => v.State == "Failed"));
         Assert.All(status.Conditions, c => Assert.InRange(c.Message.Length, 1, BoundedText.ConditionMessageLength));
-        var assigned = status.Conditions.Single(c => c.Type == BackupPolicyReconciler.Assigned).Message;
+        var assigned = status.Conditions.Single(c => c.Type == BackupPolicyKind.Assigned).Message;
         Assert.StartsWith("Not assigned: ghost-vm-0001 (VM 'ghost-vm-0001' does not exist on the platform.); ghost-vm-0002", assigned, StringComparison.Ordinal);
         Assert.EndsWith("… and 990 more.", assigned, StringComparison.Ordinal);
         Assert.Equal(ConditionStatus.True, status.Conditions.Single(c => c.Type == ConditionTypes.Synced).Status);
@@ -133,7 +132,7 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
         await using var host = StartOperator();
         await Apply("daily-deleted", "Acme Assurances", "virtualMachines: [{name: web-02}]");
         var policy = await WaitForPolicyAsync("daily-deleted",
-            p => IsReadyAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyReconciler.Assigned && c.Status == ConditionStatus.True),
+            p => IsReadyAt(p, 1) && p!.Status!.Conditions.Any(c => c.Type == BackupPolicyKind.Assigned && c.Status == ConditionStatus.True),
             "Ready and Assigned");
         var id = policy!.Status!.ExternalId!;
         Assert.NotNull(Platform.GetBackupPolicy(id));
@@ -152,7 +151,7 @@ public sealed class BackupPolicyControllerTests(ControlPlaneFixture fixture, ITe
     private RuntimeHost StartOperator()
     {
         var (connections, credentials) = Drivers();
-        var reconciler = new BackupPolicyReconciler(connections, credentials, View, new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
+        var reconciler = new BackupPolicyKind().Reconciler(connections, credentials, View, new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure: null, Loggers);
     }
 

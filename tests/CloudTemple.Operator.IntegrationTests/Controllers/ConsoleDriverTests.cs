@@ -1,4 +1,5 @@
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.BackupPolicies;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
@@ -174,7 +175,7 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
         Assert.Equal(policy.ResourceId, adopted.Status!.ExternalId);
         var vm = Assert.Single(adopted.Status.VirtualMachines);
         Assert.Equal(("web-01", "Assigned"), (vm.Name, vm.State));
-        Assert.Equal(ConditionStatus.True, Condition(adopted, BackupPolicyReconciler.Assigned).Status);
+        Assert.Equal(ConditionStatus.True, Condition(adopted, BackupPolicyKind.Assigned).Status);
 
         // The inventory job ran first, then exactly one assignment reached the VM, and none was empty.
         var job = Assert.Single(Platform.GetOperationsOn(inventoryJob));

@@ -1,4 +1,4 @@
-using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.HsmKeyProviders;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
@@ -77,7 +77,7 @@ public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, I
         Assert.Equal(EncryptionState.Blocked, ghost.State);
         Assert.Equal([EncryptionBlocker.NotFound], ghost.Reasons);
         var stalled = status.Conditions.Single(c => c.Type == "Stalled");
-        Assert.Equal(PlatformReconciler<HsmKeyProvider, KeyProviderView>.SpecNotMet, stalled.Reason);
+        Assert.Equal(Reasons.SpecNotMet, stalled.Reason);
         Assert.Contains("VM 'ghost-01'", stalled.Message, StringComparison.Ordinal);
         Assert.Equal(ConditionStatus.False, status.Conditions.Single(c => c.Type == "Ready").Status);
     }
@@ -131,7 +131,7 @@ public sealed class HsmKeyProviderControllerTests(ControlPlaneFixture fixture, I
     private RuntimeHost StartOperator()
     {
         var (connections, credentials) = Drivers();
-        var reconciler = new HsmKeyProviderReconciler(connections, credentials, View, new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
+        var reconciler = new HsmKeyProviderKind().Reconciler(connections, credentials, View, new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure: null, Loggers);
     }
 

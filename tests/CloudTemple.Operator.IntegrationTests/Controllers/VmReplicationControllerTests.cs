@@ -1,5 +1,5 @@
-using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Controllers.Lifecycle;
+using CloudTemple.Operator.Controllers.VmReplications;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
@@ -35,10 +35,10 @@ public sealed class VmReplicationControllerTests(ControlPlaneFixture fixture, IT
         Assert.Equal("PAR7S", status.SourceAvailabilityZone);
         Assert.Equal("TH3S", status.TargetAvailabilityZone);
         Assert.NotNull(status.LastSyncTime);
-        var capacity = status.Conditions.Single(c => c.Type == VmReplicationReconciler.CapacityReserved);
+        var capacity = status.Conditions.Single(c => c.Type == VmReplicationKind.CapacityReserved);
         Assert.Equal(ConditionStatus.True, capacity.Status);
         Assert.Contains("VM 'app-01' needs 16 GiB", capacity.Message, StringComparison.Ordinal);
-        Assert.Contains(status.Conditions, c => c.Type == VmReplicationReconciler.SnapshotHealthy && c.Status == ConditionStatus.True);
+        Assert.Contains(status.Conditions, c => c.Type == VmReplicationKind.SnapshotHealthy && c.Status == ConditionStatus.True);
         var onPlatform = Assert.Single(Platform.GetVmReplications(AcmeTenant), r => r.VirtualMachine == "app-01");
         Assert.Equal(onPlatform.Id, status.ExternalId);
         Assert.Equal(4, onPlatform.RpoHours);
@@ -53,11 +53,11 @@ public sealed class VmReplicationControllerTests(ControlPlaneFixture fixture, IT
         await Apply("db-01-dr", "db-01");
 
         var replication = await WaitForReplicationAsync("db-01-dr",
-            r => IsReadyAt(r, 1) && r!.Status!.Conditions.Any(c => c.Type == VmReplicationReconciler.SnapshotHealthy && c.Status == ConditionStatus.False),
+            r => IsReadyAt(r, 1) && r!.Status!.Conditions.Any(c => c.Type == VmReplicationKind.SnapshotHealthy && c.Status == ConditionStatus.False),
             "SnapshotHealthy False");
         var status = replication!.Status!;
         Assert.Equal(VmReplicationPhase.Degraded, status.Phase);
-        var snapshots = status.Conditions.Single(c => c.Type == VmReplicationReconciler.SnapshotHealthy);
+        var snapshots = status.Conditions.Single(c => c.Type == VmReplicationKind.SnapshotHealthy);
         Assert.Equal("SnapshotNotClosing", snapshots.Reason);
         Assert.Contains("VM 'db-01'", snapshots.Message, StringComparison.Ordinal);
         Assert.Single(Platform.GetOperationsOn(status.ExternalId!)); // the create only: nothing was forced
@@ -85,7 +85,7 @@ public sealed class VmReplicationControllerTests(ControlPlaneFixture fixture, IT
         await Apply("cache-01-dr", "cache-01");
 
         var waiting = await WaitForReplicationAsync("cache-01-dr",
-            r => r?.Status?.Conditions.Any(c => c.Type == PlatformReconciler<VmReplication, VmReplicationView>.ReferencesReady && c.Status == ConditionStatus.False) == true,
+            r => r?.Status?.Conditions.Any(c => c.Type == Reasons.ReferencesReady && c.Status == ConditionStatus.False) == true,
             "ReferencesReady False");
         Assert.Contains("Cpool 'dr-th3s' does not exist", waiting!.Status!.Conditions.Single(c => c.Type == "Reconciling").Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Platform.GetVmReplications(AcmeTenant), r => r.VirtualMachine == "cache-01");
@@ -128,7 +128,7 @@ public sealed class VmReplicationControllerTests(ControlPlaneFixture fixture, IT
     private RuntimeHost StartOperator()
     {
         var (connections, credentials) = Drivers();
-        var reconciler = new VmReplicationReconciler(connections, credentials, View, new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
+        var reconciler = new VmReplicationKind().Reconciler(connections, credentials, View, new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, reconciler, configure: null, Loggers);
     }
 

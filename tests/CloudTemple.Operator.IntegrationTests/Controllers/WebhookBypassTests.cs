@@ -1,7 +1,10 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.BackupPolicies;
+using CloudTemple.Operator.Controllers.HsmKeyProviders;
 using CloudTemple.Operator.Controllers.Lifecycle;
+using CloudTemple.Operator.Controllers.VmReplications;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
@@ -25,9 +28,9 @@ public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputH
         await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime => runtime
             .AddController(new CpoolReconciler(connections, credentials, view, options))
             .AddController(new BlockVolumeReconciler(connections, credentials, view, options))
-            .AddController(new BackupPolicyReconciler(connections, credentials, view, options))
-            .AddController(new VmReplicationReconciler(connections, credentials, view, options))
-            .AddController(new HsmKeyProviderReconciler(connections, credentials, view, options)), loggers: Loggers);
+            .AddController(new BackupPolicyKind().Reconciler(connections, credentials, view, options))
+            .AddController(new VmReplicationKind().Reconciler(connections, credentials, view, options))
+            .AddController(new HsmKeyProviderKind().Reconciler(connections, credentials, view, options)), loggers: Loggers);
 
         var failures = new StringBuilder();
         foreach (var (rule, setup, bad, field) in WebhookTests.Cases)
