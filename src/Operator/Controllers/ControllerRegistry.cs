@@ -1,3 +1,4 @@
+using CloudTemple.Operator.Controllers.Cpools;
 using CloudTemple.Operator.Controllers.Vlans;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Platform;
@@ -66,7 +67,7 @@ public static class ControllerRegistry
         var (connections, credentials) = (services.Connections, services.Credentials);
         var view = new CachedNamespaceView(runtime, new ApiNamespaceView(client, runtime.Options.Namespaces));
         return runtime
-            .AddController(new CpoolReconciler(connections, credentials, view))
+            .AddController(new CpoolKind().Reconciler(connections, credentials, view))
             .AddController(new BlockVolumeReconciler(connections, credentials, view))
             .AddController(new VlanKind().Reconciler(connections, credentials, view))
             .AddController(new BackupPolicyReconciler(connections, credentials, view))

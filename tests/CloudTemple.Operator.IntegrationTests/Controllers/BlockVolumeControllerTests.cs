@@ -1,10 +1,10 @@
 using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.Cpools;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Simulator.Model;
 using Cpool = CloudTemple.Operator.Entities.Cpool;
 using Xunit.Abstractions;
@@ -161,7 +161,7 @@ public sealed class BlockVolumeControllerTests(ControlPlaneFixture fixture, ITes
         await Apply("orphan-vol", "availabilityZone: PAR7S\n  storageClass: essential\n  sizeGiB: 500\n  cpoolRefs: [{name: nowhere-pool}]");
 
         var waiting = await WaitForVolumeAsync("orphan-vol",
-            v => v?.Status?.Conditions.Any(c => c.Type == PlatformReconciler<BlockVolume, VolumeObservation>.ReferencesReady && c.Status == ConditionStatus.False) == true,
+            v => v?.Status?.Conditions.Any(c => c.Type == Reasons.ReferencesReady && c.Status == ConditionStatus.False) == true,
             "ReferencesReady False");
         Assert.Contains("Cpool 'nowhere-pool' does not exist", Condition(waiting, "Reconciling").Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Platform.GetBlockVolumes(AcmeTenant), v => v.Name == "orphan-vol");
@@ -216,7 +216,7 @@ public sealed class BlockVolumeControllerTests(ControlPlaneFixture fixture, ITes
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime =>
         {
-            runtime.AddController(new CpoolReconciler(connections, credentials, view, options));
+            runtime.AddController(new CpoolKind().Reconciler(connections, credentials, view, options));
             runtime.AddController(new BlockVolumeReconciler(connections, credentials, view, options));
         }, loggers: Loggers);
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.Cpools;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
@@ -23,7 +24,7 @@ public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputH
         var view = View;
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime => runtime
-            .AddController(new CpoolReconciler(connections, credentials, view, options))
+            .AddController(new CpoolKind().Reconciler(connections, credentials, view, options))
             .AddController(new BlockVolumeReconciler(connections, credentials, view, options))
             .AddController(new BackupPolicyReconciler(connections, credentials, view, options))
             .AddController(new VmReplicationReconciler(connections, credentials, view, options))
