@@ -1,3 +1,4 @@
+using CloudTemple.Operator.Controllers.BlockVolumes;
 using CloudTemple.Operator.Controllers.Cpools;
 using CloudTemple.Operator.Controllers.Vlans;
 using CloudTemple.Operator.Entities;
@@ -68,7 +69,7 @@ public static class ControllerRegistry
         var view = new CachedNamespaceView(runtime, new ApiNamespaceView(client, runtime.Options.Namespaces));
         return runtime
             .AddController(new CpoolKind().Reconciler(connections, credentials, view))
-            .AddController(new BlockVolumeReconciler(connections, credentials, view))
+            .AddController(new BlockVolumeKind().Reconciler(connections, credentials, view))
             .AddController(new VlanKind().Reconciler(connections, credentials, view))
             .AddController(new BackupPolicyReconciler(connections, credentials, view))
             .AddController(new VmReplicationReconciler(connections, credentials, view))

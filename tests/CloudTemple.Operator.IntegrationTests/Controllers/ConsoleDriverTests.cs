@@ -1,4 +1,5 @@
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.BlockVolumes;
 using CloudTemple.Operator.Controllers.Cpools;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
@@ -75,7 +76,7 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
         var disks = Platform.GetVirtualMachines(AcmeTenant).Where(v => v.DatastoreId == datastore.Id).Sum(v => v.DiskGiB);
         Assert.Equal(datastore.Id, volume.Status!.ExternalId);
         Assert.Equal((4096L, 4096L - disks), (volume.Status.CapacityGiB, volume.Status.FreeGiB));
-        Assert.Contains(volume.Status.Conditions, c => c.Type == BlockVolumeReconciler.Headroom);
+        Assert.Contains(volume.Status.Conditions, c => c.Type == BlockVolumeKind.Headroom);
 
         // The network, tied to its zone through the hosts that carry it.
         Assert.Equal(network.ResourceId, vlan.Status!.ExternalId);

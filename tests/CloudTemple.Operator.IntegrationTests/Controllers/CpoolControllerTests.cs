@@ -1,5 +1,5 @@
 using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
-using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.BlockVolumes;
 using CloudTemple.Operator.Controllers.Cpools;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
@@ -247,7 +247,7 @@ public sealed class CpoolControllerTests(ControlPlaneFixture fixture, ITestOutpu
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime =>
         {
             runtime.AddController(new CpoolKind().Reconciler(connections, credentials, view, options));
-            runtime.AddController(new BlockVolumeReconciler(connections, credentials, view, options));
+            runtime.AddController(new BlockVolumeKind().Reconciler(connections, credentials, view, options));
         }, loggers: Loggers);
     }
 

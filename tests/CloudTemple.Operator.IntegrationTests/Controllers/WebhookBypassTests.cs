@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.BlockVolumes;
 using CloudTemple.Operator.Controllers.Cpools;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
@@ -25,7 +26,7 @@ public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputH
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime => runtime
             .AddController(new CpoolKind().Reconciler(connections, credentials, view, options))
-            .AddController(new BlockVolumeReconciler(connections, credentials, view, options))
+            .AddController(new BlockVolumeKind().Reconciler(connections, credentials, view, options))
             .AddController(new BackupPolicyReconciler(connections, credentials, view, options))
             .AddController(new VmReplicationReconciler(connections, credentials, view, options))
             .AddController(new HsmKeyProviderReconciler(connections, credentials, view, options)), loggers: Loggers);
