@@ -1,4 +1,6 @@
 using CloudTemple.Operator.Controllers.BackupPolicies;
+using CloudTemple.Operator.Controllers.BlockVolumes;
+using CloudTemple.Operator.Controllers.Cpools;
 using CloudTemple.Operator.Controllers.HsmKeyProviders;
 using CloudTemple.Operator.Controllers.Vlans;
 using CloudTemple.Operator.Controllers.VmReplications;
@@ -69,8 +71,8 @@ public static class ControllerRegistry
         var (connections, credentials) = (services.Connections, services.Credentials);
         var view = new CachedNamespaceView(runtime, new ApiNamespaceView(client, runtime.Options.Namespaces));
         return runtime
-            .AddController(new CpoolReconciler(connections, credentials, view))
-            .AddController(new BlockVolumeReconciler(connections, credentials, view))
+            .AddController(new CpoolKind().Reconciler(connections, credentials, view))
+            .AddController(new BlockVolumeKind().Reconciler(connections, credentials, view))
             .AddController(new VlanKind().Reconciler(connections, credentials, view))
             .AddController(new BackupPolicyKind().Reconciler(connections, credentials, view))
             .AddController(new VmReplicationKind().Reconciler(connections, credentials, view))

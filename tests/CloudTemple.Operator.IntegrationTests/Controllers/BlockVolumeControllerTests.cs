@@ -1,10 +1,10 @@
 using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
-using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.BlockVolumes;
+using CloudTemple.Operator.Controllers.Cpools;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Simulator.Model;
 using Cpool = CloudTemple.Operator.Entities.Cpool;
 using Xunit.Abstractions;
@@ -38,8 +38,8 @@ public sealed class BlockVolumeControllerTests(ControlPlaneFixture fixture, ITes
         Assert.Equal(PlatformCatalog.StorageClassOf(StorageClass.Premium).Sku, bill.Sku);
         Assert.Equal(2048, bill.Quantity);
         Assert.Equal("GiB", bill.Unit);
-        Assert.Equal(ConditionStatus.True, Condition(volume, BlockVolumeReconciler.Headroom).Status);
-        Assert.DoesNotContain(status.Conditions, c => c.Type == BlockVolumeReconciler.Replicating);
+        Assert.Equal(ConditionStatus.True, Condition(volume, BlockVolumeKind.Headroom).Status);
+        Assert.DoesNotContain(status.Conditions, c => c.Type == BlockVolumeKind.Replicating);
         var onPlatform = Assert.Single(Platform.GetBlockVolumes(AcmeTenant), v => v.Name == "fast-vol");
         Assert.Equal(onPlatform.Id, status.ExternalId);
         Assert.Null(status.ActivityId);
@@ -78,7 +78,7 @@ public sealed class BlockVolumeControllerTests(ControlPlaneFixture fixture, ITes
 
         var volume = await WaitForVolumeAsync("mirror-vol", v => IsReadyAt(v, 1), "Ready and replicating");
         var status = volume!.Status!;
-        var replicating = Condition(volume, BlockVolumeReconciler.Replicating);
+        var replicating = Condition(volume, BlockVolumeKind.Replicating);
         Assert.Equal(ConditionStatus.True, replicating.Status);
         Assert.Equal("Consistent", replicating.Reason);
         Assert.Equal("Consistent", status.Replication!.State);
@@ -90,7 +90,7 @@ public sealed class BlockVolumeControllerTests(ControlPlaneFixture fixture, ITes
         await Apply("mirror-vol", Replicated + ", failover: true}");
 
         var failedOver = await WaitForVolumeAsync("mirror-vol", v => IsReadyAt(v, 2) && v!.Status!.Replication?.State == "FailedOver", "failed over");
-        Assert.Equal("FailedOver", Condition(failedOver, BlockVolumeReconciler.Replicating).Reason);
+        Assert.Equal("FailedOver", Condition(failedOver, BlockVolumeKind.Replicating).Reason);
         var standbyId = Platform.GetCpools(AcmeTenant).Single(c => c.Name == "standby-pool").Id;
         Assert.Equal([standbyId], Platform.GetBlockVolume(source.Replication.ReplicaVolumeId)!.CpoolIds);
     }
@@ -125,7 +125,7 @@ public sealed class BlockVolumeControllerTests(ControlPlaneFixture fixture, ITes
 
         var volume = await WaitForVolumeAsync("tight-vol", v => IsReadyAt(v, 1), "Ready (observed)");
         Assert.Equal(30, volume!.Status!.FreeGiB);
-        var headroom = Condition(volume, BlockVolumeReconciler.Headroom);
+        var headroom = Condition(volume, BlockVolumeKind.Headroom);
         Assert.Equal(ConditionStatus.False, headroom.Status);
         Assert.Contains("30 GiB free of 500 GiB; needed 66 GiB: 16 GiB of memory of the started VMs (.vswp files) plus 50 GiB", headroom.Message, StringComparison.Ordinal);
         Assert.Equal(operationsBefore, Platform.GetOperationsOn(volumeId).Count);
@@ -161,7 +161,7 @@ public sealed class BlockVolumeControllerTests(ControlPlaneFixture fixture, ITes
         await Apply("orphan-vol", "availabilityZone: PAR7S\n  storageClass: essential\n  sizeGiB: 500\n  cpoolRefs: [{name: nowhere-pool}]");
 
         var waiting = await WaitForVolumeAsync("orphan-vol",
-            v => v?.Status?.Conditions.Any(c => c.Type == PlatformReconciler<BlockVolume, VolumeObservation>.ReferencesReady && c.Status == ConditionStatus.False) == true,
+            v => v?.Status?.Conditions.Any(c => c.Type == Reasons.ReferencesReady && c.Status == ConditionStatus.False) == true,
             "ReferencesReady False");
         Assert.Contains("Cpool 'nowhere-pool' does not exist", Condition(waiting, "Reconciling").Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Platform.GetBlockVolumes(AcmeTenant), v => v.Name == "orphan-vol");
@@ -216,8 +216,8 @@ public sealed class BlockVolumeControllerTests(ControlPlaneFixture fixture, ITes
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime =>
         {
-            runtime.AddController(new CpoolReconciler(connections, credentials, view, options));
-            runtime.AddController(new BlockVolumeReconciler(connections, credentials, view, options));
+            runtime.AddController(new CpoolKind().Reconciler(connections, credentials, view, options));
+            runtime.AddController(new BlockVolumeKind().Reconciler(connections, credentials, view, options));
         }, loggers: Loggers);
     }
 

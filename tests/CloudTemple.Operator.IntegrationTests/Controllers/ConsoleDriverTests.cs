@@ -1,19 +1,22 @@
+using BackupContact = CloudTemple.Operator.Simulator.Model.BackupContact;
+using BackupPolicy = CloudTemple.Operator.Entities.BackupPolicy;
+using BackupRetention = CloudTemple.Operator.Simulator.Model.BackupRetention;
+using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
 using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Controllers.BackupPolicies;
+using CloudTemple.Operator.Controllers.BlockVolumes;
+using CloudTemple.Operator.Controllers.Cpools;
+using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Runtime;
 using CloudTemple.Operator.Simulator.Model;
-using k8s;
-using k8s.Models;
-using Xunit.Abstractions;
-using BackupContact = CloudTemple.Operator.Simulator.Model.BackupContact;
-using BackupPolicy = CloudTemple.Operator.Entities.BackupPolicy;
-using BackupRetention = CloudTemple.Operator.Simulator.Model.BackupRetention;
-using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
 using Cpool = CloudTemple.Operator.Entities.Cpool;
 using Vlan = CloudTemple.Operator.Entities.Vlan;
+using Xunit.Abstractions;
+using k8s;
+using k8s.Models;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 
@@ -67,14 +70,14 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
         Assert.Equal((3, 768, vmsOnCluster), (cpool.Status.Hosts, cpool.Status.MemoryGiB, cpool.Status.VirtualMachines));
         Assert.Equal(cluster.Hosts[0].EsxiBuild, cpool.Status.HypervisorBuild);
         Assert.NotNull(cpool.Status.MemoryUsagePercent);
-        Assert.Contains(cpool.Status.Conditions, c => c.Type == CpoolReconciler.MemoryPressure && c.Message.Contains('%', StringComparison.Ordinal));
+        Assert.Contains(cpool.Status.Conditions, c => c.Type == CpoolKind.MemoryPressure && c.Message.Contains('%', StringComparison.Ordinal));
         Assert.Contains("spec.bladeType", Condition(cpool, ConditionTypes.Ready).Message, StringComparison.Ordinal);
 
         // The datastore's capacity and free space (bytes on the wire), and the B7 headroom from the VMs on it.
         var disks = Platform.GetVirtualMachines(AcmeTenant).Where(v => v.DatastoreId == datastore.Id).Sum(v => v.DiskGiB);
         Assert.Equal(datastore.Id, volume.Status!.ExternalId);
         Assert.Equal((4096L, 4096L - disks), (volume.Status.CapacityGiB, volume.Status.FreeGiB));
-        Assert.Contains(volume.Status.Conditions, c => c.Type == BlockVolumeReconciler.Headroom);
+        Assert.Contains(volume.Status.Conditions, c => c.Type == BlockVolumeKind.Headroom);
 
         // The network, tied to its zone through the hosts that carry it.
         Assert.Equal(network.ResourceId, vlan.Status!.ExternalId);
@@ -97,7 +100,7 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
             """);
 
         var cpool = await WaitForAsync<Cpool>("analytics",
-            c => c?.Status?.Conditions.Any(x => x.Type == ConditionTypes.Stalled && x.Status == ConditionStatus.True && x.Reason == PlatformReconciler<Cpool, Platform.CpoolObservation>.ManualOrderRequired) == true,
+            c => c?.Status?.Conditions.Any(x => x.Type == ConditionTypes.Stalled && x.Status == ConditionStatus.True && x.Reason == Reasons.ManualOrderRequired) == true,
             "Stalled with reason ManualOrderRequired");
 
         var message = Condition(cpool!, ConditionTypes.Stalled).Message;
@@ -129,14 +132,14 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
             c => c?.Status?.Conditions.Any(x => x.Type == ConditionTypes.Stalled && x.Status == ConditionStatus.True && x.ObservedGeneration == 2) == true,
             "Stalled at generation 2");
         var order = Condition(resized!, ConditionTypes.Stalled);
-        Assert.Equal(PlatformReconciler<Cpool, Platform.CpoolObservation>.ManualOrderRequired, order.Reason);
+        Assert.Equal(Reasons.ManualOrderRequired, order.Reason);
         Assert.Contains("hosts 3 → 4", order.Message, StringComparison.Ordinal);
         Assert.Contains($"1 × {PlatformCatalog.Blade(BladeType.Standard).Sku} (host)", order.Message, StringComparison.Ordinal);
 
         // The console API cannot delete a host cluster: the finalizer waits and says why, until told to orphan it.
         (await Kubectl.RunAsync("delete", "cpool", "prod", "-n", Namespace, "--wait=false")).EnsureSuccess();
         await WaitForAsync<Cpool>("prod",
-            c => c?.Status?.Conditions.Any(x => x.Reason == PlatformReconciler<Cpool, Platform.CpoolObservation>.ManualOrderRequired
+            c => c?.Status?.Conditions.Any(x => x.Reason == Reasons.ManualOrderRequired
                 && x.Message.Contains("deletion of host cluster", StringComparison.Ordinal) && x.Message.Contains("Orphan", StringComparison.Ordinal)) == true,
             "the deletion to wait for a manual order");
         (await Kubectl.RunAsync("patch", "cpool", "prod", "-n", Namespace, "--type=merge", "-p", "{\"spec\":{\"deletionPolicy\":\"Orphan\"}}")).EnsureSuccess();
@@ -213,7 +216,7 @@ public sealed class ConsoleDriverTests(ControlPlaneFixture fixture, ITestOutputH
         await WaitForAsync<Cpool>("to-order", c => c?.Status?.Conditions.Any(x => x.Type == ConditionTypes.Stalled && x.Status == ConditionStatus.True) == true, "Stalled");
         await Eventually.UntilAsync(
             async () => (await Client.EventsV1.ListNamespacedEventAsync(Namespace)).Items.Select(e => e.Reason).ToList(),
-            reasons => reasons.Contains(PlatformReconciler<Cpool, Platform.CpoolObservation>.ManualOrderRequired),
+            reasons => reasons.Contains(Reasons.ManualOrderRequired),
             TimeSpan.FromSeconds(30),
             "the ManualOrderRequired event");
 

@@ -1,5 +1,6 @@
 using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
-using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.BlockVolumes;
+using CloudTemple.Operator.Controllers.Cpools;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
@@ -40,9 +41,9 @@ public sealed class CpoolControllerTests(ControlPlaneFixture fixture, ITestOutpu
         Assert.Equal(PlatformCatalog.Blade(BladeType.Standard).Sku, bill.Sku);
         Assert.Equal(3, bill.Quantity);
         Assert.Equal("host", bill.Unit);
-        Assert.Equal(ConditionStatus.True, Condition(cpool, CpoolReconciler.HighAvailability).Status);
-        Assert.Equal(ConditionStatus.False, Condition(cpool, CpoolReconciler.MemoryPressure).Status);
-        Assert.Equal(ConditionStatus.True, Condition(cpool, CpoolReconciler.AffinityRulesSatisfiable).Status);
+        Assert.Equal(ConditionStatus.True, Condition(cpool, CpoolKind.HighAvailability).Status);
+        Assert.Equal(ConditionStatus.False, Condition(cpool, CpoolKind.MemoryPressure).Status);
+        Assert.Equal(ConditionStatus.True, Condition(cpool, CpoolKind.AffinityRulesSatisfiable).Status);
         var onPlatform = Assert.Single(Platform.GetCpools(AcmeTenant), c => c.Name == "web-pool");
         Assert.Equal(onPlatform.Id, status.ExternalId);
         Assert.Equal(384, onPlatform.MemoryGiB);
@@ -75,7 +76,7 @@ public sealed class CpoolControllerTests(ControlPlaneFixture fixture, ITestOutpu
         var grown = await WaitForCpoolAsync("grow-pool", c => IsReadyAt(c, 2) && c!.Status!.Hosts == 3, "Ready with 3 hosts");
         Assert.Equal(600, grown!.Status!.MemoryGiB);
         Assert.Equal(1152, grown.Status.MemoryMaxGiB);
-        var high = Condition(grown, CpoolReconciler.HighAvailability);
+        var high = Condition(grown, CpoolKind.HighAvailability);
         Assert.Equal(ConditionStatus.False, high.Status);
         Assert.Equal("Disabled", high.Reason);
         var onPlatform = Platform.GetCpools(AcmeTenant).Single(c => c.Name == "grow-pool");
@@ -104,7 +105,7 @@ public sealed class CpoolControllerTests(ControlPlaneFixture fixture, ITestOutpu
         await Apply("solo-pool", "availabilityZone: AZ07\n  bladeType: eco\n  hosts: 1");
 
         var cpool = await WaitForCpoolAsync("solo-pool", c => IsReadyAt(c, 1), "Ready");
-        var high = Condition(cpool, CpoolReconciler.HighAvailability);
+        var high = Condition(cpool, CpoolKind.HighAvailability);
         Assert.Equal(ConditionStatus.False, high.Status);
         Assert.Equal("TooFewHosts", high.Reason);
         Assert.Contains("no HA restart, the 99.99 % SLA does not apply", high.Message, StringComparison.Ordinal);
@@ -119,11 +120,11 @@ public sealed class CpoolControllerTests(ControlPlaneFixture fixture, ITestOutpu
         await Apply("spread-pool", "availabilityZone: PAR7S\n  bladeType: standard\n  hosts: 2\n  affinityRules: [{name: spread, type: AntiAffinity, virtualMachines: [vm-1, vm-2, vm-3]}, {name: paused, type: AntiAffinity, enabled: false, virtualMachines: [vm-4, vm-5, vm-6]}]");
 
         var cpool = await WaitForCpoolAsync("spread-pool", c => IsReadyAt(c, 1), "Ready");
-        var affinity = Condition(cpool, CpoolReconciler.AffinityRulesSatisfiable);
+        var affinity = Condition(cpool, CpoolKind.AffinityRulesSatisfiable);
         Assert.Equal(ConditionStatus.False, affinity.Status);
         Assert.Contains("anti-affinity rule 'spread' keeps 3 VMs on different hosts", affinity.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("'paused'", affinity.Message, StringComparison.Ordinal);
-        Assert.Equal(ConditionStatus.True, Condition(cpool, CpoolReconciler.HighAvailability).Status);
+        Assert.Equal(ConditionStatus.True, Condition(cpool, CpoolKind.HighAvailability).Status);
     }
 
     [Fact]
@@ -142,7 +143,7 @@ public sealed class CpoolControllerTests(ControlPlaneFixture fixture, ITestOutpu
         Assert.Equal(cpoolId, cpool!.Status!.ExternalId);
         Assert.Equal(94, cpool.Status.MemoryUsagePercent); // 120 of 128 GiB per host
         Assert.Equal(2, cpool.Status.VirtualMachines);
-        var pressure = Condition(cpool, CpoolReconciler.MemoryPressure);
+        var pressure = Condition(cpool, CpoolKind.MemoryPressure);
         Assert.Equal(ConditionStatus.True, pressure.Status);
         Assert.Contains("above 85 %", pressure.Message, StringComparison.Ordinal);
         Assert.Single(Platform.GetCpools(AcmeTenant), c => c.Name == "hot-pool");
@@ -245,8 +246,8 @@ public sealed class CpoolControllerTests(ControlPlaneFixture fixture, ITestOutpu
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime =>
         {
-            runtime.AddController(new CpoolReconciler(connections, credentials, view, options));
-            runtime.AddController(new BlockVolumeReconciler(connections, credentials, view, options));
+            runtime.AddController(new CpoolKind().Reconciler(connections, credentials, view, options));
+            runtime.AddController(new BlockVolumeKind().Reconciler(connections, credentials, view, options));
         }, loggers: Loggers);
     }
 

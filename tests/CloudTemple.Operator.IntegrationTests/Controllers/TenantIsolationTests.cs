@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using BlockVolume = CloudTemple.Operator.Entities.BlockVolume;
 using CloudTemple.Operator.Controllers;
+using CloudTemple.Operator.Controllers.BlockVolumes;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Controllers.Vlans;
 using CloudTemple.Operator.Entities;
@@ -211,7 +212,7 @@ public sealed class TenantIsolationTests(ControlPlaneFixture fixture, ITestOutpu
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         return RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, namespaces[0], runtime => runtime
                 .AddController(new VlanKind().Reconciler(connections, credentials, view, options))
-                .AddController(new BlockVolumeReconciler(connections, credentials, view, options)),
+                .AddController(new BlockVolumeKind().Reconciler(connections, credentials, view, options)),
             o => o with { Namespaces = namespaces }, Loggers);
     }
 

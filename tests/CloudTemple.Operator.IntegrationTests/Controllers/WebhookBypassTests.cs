@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Controllers.BackupPolicies;
+using CloudTemple.Operator.Controllers.BlockVolumes;
+using CloudTemple.Operator.Controllers.Cpools;
 using CloudTemple.Operator.Controllers.HsmKeyProviders;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Controllers.VmReplications;
@@ -26,8 +27,8 @@ public sealed class WebhookBypassTests(ControlPlaneFixture fixture, ITestOutputH
         var view = View;
         var options = new ReconcilerOptions { PollInterval = TimeSpan.FromMilliseconds(200) };
         await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime => runtime
-            .AddController(new CpoolReconciler(connections, credentials, view, options))
-            .AddController(new BlockVolumeReconciler(connections, credentials, view, options))
+            .AddController(new CpoolKind().Reconciler(connections, credentials, view, options))
+            .AddController(new BlockVolumeKind().Reconciler(connections, credentials, view, options))
             .AddController(new BackupPolicyKind().Reconciler(connections, credentials, view, options))
             .AddController(new VmReplicationKind().Reconciler(connections, credentials, view, options))
             .AddController(new HsmKeyProviderKind().Reconciler(connections, credentials, view, options)), loggers: Loggers);
