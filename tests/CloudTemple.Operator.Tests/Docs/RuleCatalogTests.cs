@@ -5,8 +5,9 @@ namespace CloudTemple.Operator.Tests.Docs;
 
 /// <summary>
 /// docs/rules.md is the repository's own account of the platform's rules: every rule id the code
-/// cites has its section there, every path it names exists, and no source file sends the reader to
-/// a document outside the repository instead.
+/// cites has its section there, every path it names exists, every type, member or test it names
+/// after a path is in that file, and no source file sends the reader to a document outside the
+/// repository instead.
 /// </summary>
 public sealed partial class RuleCatalogTests
 {
@@ -57,6 +58,50 @@ public sealed partial class RuleCatalogTests
         Assert.NotEmpty(paths);
         Assert.True(missing.Count == 0, $"docs/rules.md names paths that do not exist in the repository:\n{string.Join("\n", missing)}");
     }
+
+    [Fact]
+    public void EveryIdentifierDocsRulesNamesAfterAPath_OccursInThatFile()
+    {
+        var cited = NamedIdentifiers(File.ReadAllText(s_rules)).ToList();
+        var missing = cited
+            .Where(c => !Occurs(c.Path, c.Name))
+            .Select(c => $"{c.Path}: `{c.Span}` ({(Path.Exists(RepositoryPaths.Combine(c.Path)) ? $"no '{c.Name}' in it" : "no such path")})")
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.NotEmpty(cited);
+        Assert.True(missing.Count == 0, $"docs/rules.md names, in the parentheses after a path, identifiers that path does not contain (a type, member or test renamed or moved?):\n{string.Join("\n", missing)}");
+    }
+
+    [Fact]
+    public void TheIdentifiersOfDocsRules_AreFound_SoTheCheckAboveIsNotVacuous()
+    {
+        var cited = NamedIdentifiers(File.ReadAllText(s_rules)).Select(c => $"{c.Path} {c.Name}").ToHashSet(StringComparer.Ordinal);
+
+        // Members of the code, an attribute, and test methods of each test project.
+        Assert.Superset(
+            new HashSet<string>(StringComparer.Ordinal)
+            {
+                "src/Operator/Controllers/Lifecycle/ExternalClient.cs Billing",
+                "src/Entities/Cpool.cs SchemaRange",
+                "tests/CloudTemple.Operator.Tests/PlatformCatalogTests.cs C4_MaximumMemoryPerHost_IsTheBladesRam",
+                "tests/CloudTemple.Operator.Simulator.Tests/CpoolRuleTests.cs C1_ACpoolOutsideOneTo32Hosts_IsRefused_AndNothingIsCreated",
+                "tests/CloudTemple.Operator.IntegrationTests/Controllers/CpoolControllerTests.cs AOneHostCpool_ReportsNoHighAvailability_AndStaysReady",
+            },
+            cited);
+        Assert.True(cited.Count > 300, $"Only {cited.Count} identifiers were read after paths in docs/rules.md.");
+    }
+
+    [Theory]
+    [InlineData("- **Code:** `src/X/Y.cs` (`Type.Member`, `Other`).", "src/X/Y.cs Member, src/X/Y.cs Other")]
+    [InlineData("`src/A.cs` (`A.B` mounts; `C` keeps a Cpool), `src/D.cs` (`E`)", "src/A.cs B, src/A.cs C, src/D.cs E")]
+    [InlineData("`src/Entities/Cpool.cs` (`CpoolSpec.Hosts`, `[SchemaRange(…, Rule = \"C1\")]`, `[Immutable]`)", "src/Entities/Cpool.cs Hosts, src/Entities/Cpool.cs SchemaRange, src/Entities/Cpool.cs Immutable")]
+    [InlineData("`tests/T.cs` (`Run_Works`, cases \"C1 …\")", "tests/T.cs Run_Works")]
+    [InlineData("`src/A.cs` (`B` (see `C`)), then `D` (`E`)", "src/A.cs B, src/A.cs C")]
+    [InlineData("`src/A.cs`, `B.C`; `src/A.cs` then (`D`)", "")]
+    [InlineData("`other-ns/prod` (`Name`)", "")]
+    public void Identifiers_AreReadFromTheParenthesesRightAfterAPath(string markdown, string expected) =>
+        Assert.Equal(expected, string.Join(", ", NamedIdentifiers(markdown).Select(c => $"{c.Path} {c.Name}")));
 
     [Fact]
     public void NoSourceFile_CitesDocsDomainMd_ButDocsRulesMd()
@@ -117,12 +162,92 @@ public sealed partial class RuleCatalogTests
     // (`src/…`, `tests/…`, `foo/Bar.cs`), not when it is a value such as `other-ns/prod`.
     private static IEnumerable<string> NamedPaths(string markdown) =>
         PathPattern().Matches(markdown).Select(m => m.Groups["path"].Value)
-            .Where(p => Path.Exists(RepositoryPaths.Combine(p.Split('/')[0])) || Path.HasExtension(p.TrimEnd('/')))
+            .Where(IsRepositoryPath)
             .Concat(LinkPattern().Matches(markdown)
                 .Select(m => m.Groups["path"].Value)
                 .Where(p => !p.Contains("://", StringComparison.Ordinal) && !p.StartsWith("mailto:", StringComparison.Ordinal))
                 .Select(p => Relative(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(s_rules)!, p)))))
             .Distinct(StringComparer.Ordinal);
+
+    // Each identifier in a code span inside the parentheses that follow a path on the same line
+    // (`src/X/Y.cs` (`Type.Member`, `[Attribute(…)]`, `Test_Name`)), with the name to look for: the
+    // last segment of a dotted name, an attribute's name. Other spans (values, prose) are not names.
+    private static IEnumerable<(string Path, string Span, string Name)> NamedIdentifiers(string markdown)
+    {
+        foreach (var line in markdown.Split('\n'))
+        {
+            foreach (Match path in PathPattern().Matches(line))
+            {
+                var value = path.Groups["path"].Value;
+                if (!IsRepositoryPath(value) || ParenthesesAfter(line, path.Index + path.Length) is not { } inner)
+                {
+                    continue;
+                }
+
+                foreach (Match span in CodeSpanPattern().Matches(inner))
+                {
+                    var text = span.Groups["code"].Value;
+                    if (IdentifierPattern().Match(text) is { Success: true } identifier)
+                    {
+                        yield return (value, text, identifier.Groups["name"].Value);
+                    }
+                }
+            }
+        }
+    }
+
+    // The text between the parenthesis that opens right after `start` (spaces aside) and the one that
+    // closes it, or the rest of the line when none does; parentheses inside code spans do not count.
+    private static string? ParenthesesAfter(string line, int start)
+    {
+        var open = start;
+        while (open < line.Length && line[open] == ' ')
+        {
+            open++;
+        }
+
+        if (open >= line.Length || line[open] != '(')
+        {
+            return null;
+        }
+
+        var (depth, code) = (0, false);
+        for (var i = open; i < line.Length; i++)
+        {
+            if (line[i] == '`')
+            {
+                code = !code;
+            }
+            else if (!code && line[i] == '(')
+            {
+                depth++;
+            }
+            else if (!code && line[i] == ')')
+            {
+                depth--;
+                if (depth == 0)
+                {
+                    return line[(open + 1)..i];
+                }
+            }
+        }
+
+        return line[(open + 1)..];
+    }
+
+    // The name as a whole word of the file (or of a file under the directory), so `Report` is not found in `ReportHeadroom`.
+    private static bool Occurs(string path, string name)
+    {
+        var full = RepositoryPaths.Combine(path);
+        IEnumerable<string> files = File.Exists(full) ? [full]
+            : Directory.Exists(full) ? Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Where(f => !Relative(f).Split('/').Any(part => part is "bin" or "obj"))
+            : [];
+        var word = new Regex($@"(?<!\w){Regex.Escape(name)}(?!\w)", RegexOptions.CultureInvariant);
+        return files.Any(f => word.IsMatch(File.ReadAllText(f)));
+    }
+
+    private static bool IsRepositoryPath(string path) =>
+        Path.Exists(RepositoryPaths.Combine(path.Split('/')[0])) || Path.HasExtension(path.TrimEnd('/'));
 
     private static IEnumerable<string> SourceFiles() =>
         Directory.EnumerateFiles(RepositoryPaths.Combine("src"), "*.cs", SearchOption.AllDirectories)
@@ -142,4 +267,11 @@ public sealed partial class RuleCatalogTests
 
     [GeneratedRegex(@"\]\((?<path>[^)#\s]+)(#[^)]*)?\)")]
     private static partial Regex LinkPattern();
+
+    [GeneratedRegex(@"`(?<code>[^`]+)`")]
+    private static partial Regex CodeSpanPattern();
+
+    // `Name`, `Type.Member`, `Namespace.Type.Member` (the last segment is the name), or an attribute `[Name]`, `[Name(…)]`.
+    [GeneratedRegex(@"^(?:(?:[A-Za-z_]\w*\.)*(?<name>[A-Za-z_]\w*)|\[(?<name>[A-Za-z_]\w*)(?:\(.*\))?\])$")]
+    private static partial Regex IdentifierPattern();
 }
