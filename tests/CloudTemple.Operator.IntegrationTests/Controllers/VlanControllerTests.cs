@@ -1,12 +1,9 @@
-using CloudTemple.Operator.Controllers;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Controllers.Vlans;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
-using CloudTemple.Operator.Platform;
 using CloudTemple.Operator.Simulator.Model;
-using Vlan = CloudTemple.Operator.Entities.Vlan;
 using Xunit.Abstractions;
 using k8s.Models;
 
@@ -129,7 +126,7 @@ public sealed class VlanControllerTests(ControlPlaneFixture fixture, ITestOutput
         await Apply("edge-net", "availabilityZones: [PAR7S]\n  cpoolRefs: [{name: missing-pool}]");
 
         var waiting = await WaitForVlanAsync("edge-net",
-            v => v?.Status?.Conditions.Any(c => c.Type == PlatformReconciler<Vlan, VlanObservation>.ReferencesReady && c.Status == ConditionStatus.False) == true,
+            v => v?.Status?.Conditions.Any(c => c.Type == Reasons.ReferencesReady && c.Status == ConditionStatus.False) == true,
             "ReferencesReady False");
         Assert.Contains("Cpool 'missing-pool' does not exist", waiting!.Status!.Conditions.Single(c => c.Type == "Reconciling").Message, StringComparison.Ordinal);
         Assert.DoesNotContain(Platform.GetVlans(AcmeTenant), v => v.Name == "edge-net");

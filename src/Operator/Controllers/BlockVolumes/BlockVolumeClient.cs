@@ -129,7 +129,7 @@ public class BlockVolumeClient(IPlatform platform, ReconcileContext<BlockVolume>
         return new Change("Updating", $"Unmounting block volume {volume.Id} from Cpool {cpoolId}", ct => Storage.UnmountAsync(volume.Id, cpoolId, ct))
         {
             Refused = refused,
-            ManualOrder = refused is null ? MountOrder(volume.Id, cpoolId, mount: false) : null,
+            ManualOrder = MountOrder(volume.Id, cpoolId, mount: false),
         };
     }
 

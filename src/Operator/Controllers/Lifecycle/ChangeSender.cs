@@ -8,7 +8,7 @@ namespace CloudTemple.Operator.Controllers.Lifecycle;
 /// Brings an observed resource in line with the spec, one write per pass: a resource the platform is
 /// still working on is waited for; one that cannot become the spec in place, or that the platform
 /// reports failed, stalls; otherwise the first change of the client's plan that can be sent is sent
-/// (a manual order stalls, a refused item is recorded and the next one tried). Once nothing is left
+/// (one the operator refuses stalls, before a manual order would; a manual order stalls; a refused item is recorded and the next one tried). Once nothing is left
 /// to send, the status is reported and Ready says whether the resource matches the spec.
 /// </summary>
 public sealed class ChangeSender<T, TResource>(ExternalClient<T, TResource> client, ReconcileContext<T> context, ActivityPolls polls, ReconcilerOptions options, string noun)
@@ -57,16 +57,16 @@ public sealed class ChangeSender<T, TResource>(ExternalClient<T, TResource> clie
     {
         foreach (var change in await client.PlanAsync(observed, cancellationToken).ConfigureAwait(false))
         {
-            if (change.ManualOrder is { } order)
-            {
-                client.Report(observed);
-                return Outcome.ManualOrder(order);
-            }
-
             if (change.Refused is { } refused)
             {
                 client.Report(observed);
                 return Outcome.Stalled(refused.Reason, refused.Message, warn: true);
+            }
+
+            if (change.ManualOrder is { } order)
+            {
+                client.Report(observed);
+                return Outcome.ManualOrder(order);
             }
 
             try

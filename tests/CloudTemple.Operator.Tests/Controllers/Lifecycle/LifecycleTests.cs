@@ -141,6 +141,10 @@ public sealed partial class LifecycleTests
             h => { h.Status.ExternalId = h.Cloud.Add("app-net", "PAR7S").Id; h.Kind.Items.Add(_ => new Change("Unmount", "Unmounting", _ => throw new InvalidOperationException("sent")) { Refused = new Verdict(Reasons.PlatformRefused, "VMs would lose their disks.") }); },
             ConditionTypes.Stalled, Reasons.PlatformRefused, [],
             h => Assert.Contains(h.Events, e => e.Warning && e.Reason == Reasons.PlatformRefused)),
+        ["a change the operator refuses is refused even where it would be a manual order"] = new(
+            h => { h.Status.ExternalId = h.Cloud.Add("app-net", "PAR7S").Id; h.Kind.Items.Add(_ => new Change("Unmount", "Unmounting", _ => throw new InvalidOperationException("sent")) { Refused = new Verdict(Reasons.PlatformRefused, "VMs would lose their disks."), ManualOrder = "Ask support to unmount." }); },
+            ConditionTypes.Stalled, Reasons.PlatformRefused, [],
+            h => Assert.Equal("VMs would lose their disks.", h.Stalled.Message)),
         ["a refusal of the platform stalls PlatformRefused"] = new(
             h => { h.Status.ExternalId = h.Cloud.Add("app-net", "PAR7S").Id; h.Kind.Items.Add(_ => Refusing("vm-1", onRefused: null)); },
             ConditionTypes.Stalled, Reasons.PlatformRefused, []),
