@@ -85,12 +85,14 @@ public sealed class ManagedReconciler<T, TResource> : IReconciler<T>
         var references = ResolvedReferences.None;
         if (!observe)
         {
-            references = await ResolvedReferences.ResolveAsync(_kind.References(context.Entity), _view, context.Key, context.Conditions, cancellationToken).ConfigureAwait(false);
-            if (references is null)
+            var (resolved, unready) = await ResolvedReferences.ResolveAsync(_kind.References(context.Entity), _view, context.Key, context.Conditions, cancellationToken).ConfigureAwait(false);
+            if (resolved is null)
             {
                 // ReferencesReady names them; a reference becoming Ready wakes the object at once.
-                return Outcome.Progressing(Reasons.WaitingForReferences, context.Conditions[Reasons.ReferencesReady]!.Message, _options.ReferencePollInterval);
+                return Outcome.Progressing(Reasons.WaitingForReferences, unready!, _options.ReferencePollInterval);
             }
+
+            references = resolved;
         }
 
         var client = Client(references);

@@ -43,10 +43,11 @@ public sealed class ResolvedReferences
             : throw new InvalidOperationException($"{typeof(TRef).Name} '{name}' was not resolved: declare it in ManagedKind.References.");
 
     /// <summary>
-    /// Resolves every reference at once: their ids when all exist and are Ready; otherwise null, and
-    /// the <see cref="Reasons.ReferencesReady"/> condition names each that is missing or not Ready.
+    /// Resolves every reference at once: their ids when all exist and are Ready; otherwise the sentence
+    /// naming each that is missing or not Ready, which the <see cref="Reasons.ReferencesReady"/>
+    /// condition says too.
     /// </summary>
-    public static async Task<ResolvedReferences?> ResolveAsync(IEnumerable<Reference> references, INamespaceView view, ObjectKey key, ConditionSet conditions, CancellationToken cancellationToken)
+    public static async Task<(ResolvedReferences? Resolved, string? Waiting)> ResolveAsync(IEnumerable<Reference> references, INamespaceView view, ObjectKey key, ConditionSet conditions, CancellationToken cancellationToken)
     {
         var ids = new Dictionary<Reference, string>();
         var waiting = new List<string>();
@@ -68,7 +69,7 @@ public sealed class ResolvedReferences
         {
             var message = BoundedText.List(waiting, "; ") + ".";
             conditions.Set(Reasons.ReferencesReady, ConditionStatus.False, Reasons.WaitingForReferences, message);
-            return null;
+            return (null, message);
         }
 
         if (declared.Count > 0)
@@ -76,6 +77,6 @@ public sealed class ResolvedReferences
             conditions.Set(Reasons.ReferencesReady, ConditionStatus.True, "ReferencesReady", "Every referenced object is Ready.");
         }
 
-        return new ResolvedReferences(ids);
+        return (new ResolvedReferences(ids), null);
     }
 }
