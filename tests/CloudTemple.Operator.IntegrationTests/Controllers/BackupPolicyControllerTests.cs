@@ -6,8 +6,8 @@ using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Runtime;
 using CloudTemple.Operator.Simulator.Model;
-using Xunit.Abstractions;
 using k8s.Models;
+using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 

@@ -14,9 +14,9 @@ using CloudTemple.Operator.Runtime;
 using CloudTemple.Operator.Simulator.Model;
 using Cpool = CloudTemple.Operator.Entities.Cpool;
 using Vlan = CloudTemple.Operator.Entities.Vlan;
-using Xunit.Abstractions;
 using k8s;
 using k8s.Models;
+using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 

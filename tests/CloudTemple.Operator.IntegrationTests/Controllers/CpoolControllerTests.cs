@@ -7,8 +7,8 @@ using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
 using Cpool = CloudTemple.Operator.Entities.Cpool;
-using Xunit.Abstractions;
 using k8s.Models;
+using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 

@@ -4,9 +4,9 @@ using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
 using HsmKeyProvider = CloudTemple.Operator.Entities.HsmKeyProvider;
-using Xunit.Abstractions;
 using k8s;
 using k8s.Models;
+using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 

@@ -6,8 +6,8 @@ using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Runtime;
 using Cpool = CloudTemple.Operator.Entities.Cpool;
 using Vlan = CloudTemple.Operator.Entities.Vlan;
-using Xunit.Abstractions;
 using k8s;
+using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 

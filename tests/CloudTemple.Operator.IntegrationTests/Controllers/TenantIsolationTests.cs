@@ -12,9 +12,9 @@ using CloudTemple.Operator.Runtime;
 using CloudTemple.Operator.Simulator.Model;
 using CloudTemple.Operator.Validation;
 using Vlan = CloudTemple.Operator.Entities.Vlan;
-using Xunit.Abstractions;
 using k8s;
 using k8s.Models;
+using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 

@@ -4,8 +4,8 @@ using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
-using Xunit.Abstractions;
 using k8s.Models;
+using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 

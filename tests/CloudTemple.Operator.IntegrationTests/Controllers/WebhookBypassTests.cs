@@ -9,8 +9,8 @@ using CloudTemple.Operator.Controllers.VmReplications;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.IntegrationTests.Harness;
 using CloudTemple.Operator.Simulator.Model;
-using Xunit.Abstractions;
 using k8s;
+using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Controllers;
 
