@@ -91,8 +91,10 @@ public sealed class ChangeSender<T, TResource>(ExternalClient<T, TResource> clie
     {
         var operation = await change.SendAsync(cancellationToken).ConfigureAwait(false);
         context.Entity.CommonStatus.ActivityId = operation.ActivityId;
+        var updating = Outcome.Progressing(Reasons.Updating, $"Updating {noun} {id} to match the spec (platform activity {operation.ActivityId}): {change.Message}", polls.Next(operation.ActivityId))
+            .Mark(context.Conditions);
         await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
         context.Events.Publish(change.Warning, change.Action, change.Action, $"{change.Message} (platform activity {operation.ActivityId}).");
-        return Outcome.Progressing(Reasons.Updating, $"Updating {noun} {id} to match the spec (platform activity {operation.ActivityId}): {change.Message}", polls.Next(operation.ActivityId));
+        return updating;
     }
 }

@@ -117,9 +117,13 @@ public sealed class ManagedFinalizer<T, TResource>(
         {
             var operation = await send(cancellationToken).ConfigureAwait(false);
             context.Entity.CommonStatus.ActivityId = operation.ActivityId;
+            var deleting = FinalizeResult.Wait(action, $"{message}, before the {kind.Noun} is gone.", polls.Next(operation.ActivityId));
+
+            // Marked as the runtime will mark it, so that this save is the pass's only write.
+            context.Conditions.MarkReconciling(deleting.Reason, deleting.Message);
             await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
             context.Events.Publish(warning: false, action, action, $"{message} (platform activity {operation.ActivityId}).");
-            return FinalizeResult.Wait(action, $"{message}, before the {kind.Noun} is gone.", polls.Next(operation.ActivityId));
+            return deleting;
         }
         catch (PlatformOutcomeUnknownException)
         {

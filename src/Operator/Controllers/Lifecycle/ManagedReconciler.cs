@@ -185,9 +185,11 @@ public sealed class ManagedReconciler<T, TResource> : IReconciler<T>
         status.ActivityId = operation.ActivityId;
         status.ExternalId = operation.ResourceId ?? status.ExternalId;
         status.CreatePendingSince = status.ExternalId is null ? status.CreatePendingSince : null;
+        var creating = Outcome.Progressing(Reasons.Creating, $"Creating {_kind.Noun} '{entity.Metadata.Name}' on the platform (platform activity {operation.ActivityId}).", _polls.Next(operation.ActivityId))
+            .Mark(context.Conditions);
         await context.SaveStatusAsync(cancellationToken).ConfigureAwait(false);
         context.Events.Publish(warning: false, Reasons.Creating, "Create", $"Creating {_kind.Noun} '{entity.Metadata.Name}' (platform activity {operation.ActivityId}).");
-        return Outcome.Progressing(Reasons.Creating, $"Creating {_kind.Noun} '{entity.Metadata.Name}' on the platform (platform activity {operation.ActivityId}).", _polls.Next(operation.ActivityId));
+        return creating;
     }
 }
 

@@ -47,25 +47,35 @@ public sealed record Outcome
     public ReconcileResult Apply<T>(ReconcileContext<T> context)
         where T : class, Entities.ICustomResource
     {
-        switch (Kind)
-        {
-            case OutcomeKind.Ready:
-                context.Conditions.MarkReady(Reason, Message);
-                break;
-            case OutcomeKind.Stalled:
-                context.Conditions.MarkStalled(Reason, Message);
-                break;
-            default:
-                context.Conditions.MarkReconciling(Reason, Message);
-                break;
-        }
-
+        Mark(context.Conditions);
         if (Warn)
         {
             context.Events.Publish(warning: true, Reason, "Reconcile", Message);
         }
 
         return After is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
+    }
+
+    /// <summary>
+    /// Sets the three conditions as the outcome says, without an event: a step that saves the status
+    /// before the pass ends marks its outcome first, so that the end of the pass has nothing more to write.
+    /// </summary>
+    public Outcome Mark(ConditionSet conditions)
+    {
+        switch (Kind)
+        {
+            case OutcomeKind.Ready:
+                conditions.MarkReady(Reason, Message);
+                break;
+            case OutcomeKind.Stalled:
+                conditions.MarkStalled(Reason, Message);
+                break;
+            default:
+                conditions.MarkReconciling(Reason, Message);
+                break;
+        }
+
+        return this;
     }
 }
 

@@ -40,6 +40,12 @@ internal sealed class LifecycleHarness : IPlatformConnections, ICredentialsSourc
 
     public List<(bool Warning, string Reason, string Note)> Events { get; } = [];
 
+    /// <summary>The conditions as the last save wrote them.</summary>
+    public string? SavedConditions { get; private set; }
+
+    /// <summary>The conditions now, in the form of <see cref="SavedConditions"/>.</summary>
+    public string CurrentConditions => string.Join("; ", Status.Conditions.Select(c => $"{c.Type}={c.Status} {c.Reason}: {c.Message}"));
+
     public bool NoCredentials { get; set; }
 
     public VlanStatus Status => Entity.Status!;
@@ -104,6 +110,7 @@ internal sealed class LifecycleHarness : IPlatformConnections, ICredentialsSourc
         new(Entity, new ConditionSet(Status.Conditions, Entity.Metadata.Generation ?? 0, TimeProvider.System), this, _ =>
         {
             Saves.Add((Status.ExternalId, Status.ActivityId, Status.CreatePendingSince is not null));
+            SavedConditions = CurrentConditions;
             return Task.CompletedTask;
         });
 }

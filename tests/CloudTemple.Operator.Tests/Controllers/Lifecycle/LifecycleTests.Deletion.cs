@@ -27,7 +27,7 @@ public sealed partial class LifecycleTests
             h => h.Status.ExternalId = "res-gone", null, []),
         ["the delete is sent once and its activity kept"] = new(
             Managed, "Deleting", ["delete res-1"],
-            (h, _) => Assert.Equal("act-2", h.Status.ActivityId)),
+            (h, r) => Assert.Equal(("act-2", $"Reconciling=True {r.Reason}: {r.Message}"), (h.Status.ActivityId, h.SavedConditions!.Split("; ").Single(c => c.StartsWith("Reconciling", StringComparison.Ordinal))))),
         ["a platform that cannot delete waits for the order, or Orphan"] = new(
             h => { Managed(h); h.Cloud.Capabilities = Capabilities.Observe; }, Reasons.ManualOrderRequired, [],
             (_, r) => Assert.Equal(("Ask support to delete widget res-1. Or set spec.deletionPolicy: Orphan to leave it on the platform.", TimeSpan.FromMinutes(5)), (r.Message, r.RetryAfter))),
@@ -64,17 +64,7 @@ public sealed partial class LifecycleTests
     [Fact]
     public async Task ALostCreate_ThenAReferenceNotReady_ThenReady_EndsWithExactlyOneResource()
     {
-        var h = new LifecycleHarness();
-        var cpool = h.AddCpool("prod", "cpool-7");
-        h.Entity.Spec.CpoolRefs = [new() { Name = "prod" }];
-        h.Cloud.LoseCreateAnswer = true;
-        await h.PassAsync();
-        h.Cloud.LoseCreateAnswer = false;
-
-        LifecycleHarness.SetReady(cpool, ready: false);
-        await h.PassAsync();
-        Assert.Equal(Reasons.WaitingForReferences, h.Reconciling.Reason);
-        Assert.NotNull(h.Status.CreatePendingSince);
+        var (h, cpool) = await LoseTheCreateThenTheCpoolAsync();
 
         LifecycleHarness.SetReady(cpool, ready: true);
         await h.SettleAsync();
@@ -87,14 +77,7 @@ public sealed partial class LifecycleTests
     [Fact]
     public async Task ALostCreate_ThenAReferenceNotReady_ThenTheObjectDeleted_LeaksNothing()
     {
-        var h = new LifecycleHarness();
-        var cpool = h.AddCpool("prod", "cpool-7");
-        h.Entity.Spec.CpoolRefs = [new() { Name = "prod" }];
-        h.Cloud.LoseCreateAnswer = true;
-        await h.PassAsync();
-        h.Cloud.LoseCreateAnswer = false;
-        LifecycleHarness.SetReady(cpool, ready: false);
-        await h.PassAsync();
+        var (h, _) = await LoseTheCreateThenTheCpoolAsync();
 
         var result = await h.FinalizeAsync();
         for (var i = 0; i < 5 && !result.IsDone; i++)
@@ -135,6 +118,23 @@ public sealed partial class LifecycleTests
         Assert.Equal(options.FirstPollInterval * 2, delays[1]);
         Assert.Equal(options.PollInterval, delays[^1]);
         Assert.Equal(["create app-net"], h.Cloud.Writes);
+    }
+
+    // The create is sent and its answer lost; then the referenced Cpool goes not Ready: the object waits, and its intent stays.
+    private static async Task<(LifecycleHarness Harness, Cpool Cpool)> LoseTheCreateThenTheCpoolAsync()
+    {
+        var h = new LifecycleHarness();
+        var cpool = h.AddCpool("prod", "cpool-7");
+        h.Entity.Spec.CpoolRefs = [new() { Name = "prod" }];
+        h.Cloud.LoseCreateAnswer = true;
+        await h.PassAsync();
+        h.Cloud.LoseCreateAnswer = false;
+
+        LifecycleHarness.SetReady(cpool, ready: false);
+        await h.PassAsync();
+        Assert.Equal(Reasons.WaitingForReferences, h.Reconciling.Reason);
+        Assert.NotNull(h.Status.CreatePendingSince);
+        return (h, cpool);
     }
 
     private static void Managed(LifecycleHarness h) => h.Status.ExternalId = h.Cloud.Add("app-net", "PAR7S").Id;

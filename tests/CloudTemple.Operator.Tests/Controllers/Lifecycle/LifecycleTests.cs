@@ -107,6 +107,9 @@ public sealed partial class LifecycleTests
         ["the create is sent once, after the intent is saved"] = new(
             _ => { }, ConditionTypes.Reconciling, Reasons.Creating, ["create app-net"],
             h => Assert.Equal([(null, null, true), ("res-1", "act-2", false)], h.Saves)),
+        ["the create's last save already holds the pass's conditions: the runtime has nothing more to write"] = new(
+            _ => { }, ConditionTypes.Reconciling, Reasons.Creating, ["create app-net"],
+            h => Assert.Equal(h.SavedConditions, h.CurrentConditions)),
         ["a platform that cannot create says what to order, and sends nothing"] = new(
             h => h.Cloud.Capabilities = Capabilities.Observe, ConditionTypes.Stalled, Reasons.ManualOrderRequired, [],
             h => Assert.Equal(("Order a widget in the console.", true), (h.Stalled.Message, h.Events.Single().Warning))),
@@ -133,7 +136,7 @@ public sealed partial class LifecycleTests
             ConditionTypes.Stalled, "Refused", []),
         ["a difference is sent as one change, and its activity kept"] = new(
             h => h.Status.ExternalId = h.Cloud.Add("app-net", "TH3S").Id, ConditionTypes.Reconciling, Reasons.Updating, ["update res-1 PAR7S"],
-            h => Assert.Equal("act-2", h.Status.ActivityId)),
+            h => Assert.Equal(("act-2", h.SavedConditions), (h.Status.ActivityId, h.CurrentConditions))),
         ["a change the API cannot make stalls with the order, and nothing is sent"] = new(
             h => { h.Status.ExternalId = h.Cloud.Add("app-net", "TH3S").Id; h.Kind.ChangeOrder = "Order the change in the console."; },
             ConditionTypes.Stalled, Reasons.ManualOrderRequired, []),
