@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
@@ -42,32 +43,30 @@ public class BackupPolicyClient(IPlatform platform, ReconcileContext<BackupPolic
         return operation;
     }
 
-    public override async Task<IReadOnlyList<Change>> PlanAsync(Observation<BackupPolicyObservation> observed, CancellationToken cancellationToken)
+    /// <summary>VMs that left the spec are unassigned first; then each missing VM is assigned (the VMs are read only then).</summary>
+    public override async IAsyncEnumerable<Change> PlanAsync(Observation<BackupPolicyObservation> observed, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var policy = observed.Resource;
         if (policy.Phase != BackupPolicyPhase.Active)
         {
-            return [];
+            yield break;
         }
 
-        // VMs that left the spec first; the missing ones are looked up (and unknown ones recorded) only once none is left.
         var wanted = Entity.Spec.VirtualMachines;
-        var stale = policy.Assignments.Where(a => wanted.All(v => v.Name != a.VirtualMachine)).Select(a => Unassign(policy.Id, a.VirtualMachine)).ToList();
-        if (stale.Count > 0)
+        foreach (var stale in policy.Assignments.Where(a => wanted.All(v => v.Name != a.VirtualMachine)))
         {
-            return stale;
+            yield return Unassign(policy.Id, stale.VirtualMachine);
         }
 
+        // Never an empty assignment: nothing is sent when every VM is covered (or there are none).
         var missing = wanted.Where(v => !BackupPolicyStatusReport.IsAssigned(v, policy) && !BackupPolicyStatusReport.HasFailedAtThisGeneration(Entity, v.Name)).ToList();
         if (missing.Count == 0)
         {
-            // Never an empty assignment: nothing is sent when every VM is covered (or there are none).
-            return [];
+            yield break;
         }
 
         var inventory = await platform.Compute.GetVirtualMachinesAsync(cancellationToken).ConfigureAwait(false);
         var zone = BackupZone(wanted, inventory);
-        var assignments = new List<Change>();
         foreach (var vm in missing)
         {
             if (inventory.All(i => i.Name != vm.Name))
@@ -76,10 +75,8 @@ public class BackupPolicyClient(IPlatform platform, ReconcileContext<BackupPolic
                 continue;
             }
 
-            assignments.Add(Assign(policy.Id, new BackupAssignmentSpecification(vm.Name, vm.ExcludedDisks, zone)));
+            yield return Assign(policy.Id, new BackupAssignmentSpecification(vm.Name, vm.ExcludedDisks, zone));
         }
-
-        return assignments;
     }
 
     public override Task<PlatformOperation> DeleteAsync(string id, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CloudTemple.Operator.Controllers.Lifecycle;
 using CloudTemple.Operator.Entities;
 using CloudTemple.Operator.Entities.Catalog;
@@ -28,51 +29,51 @@ public class BlockVolumeClient(IPlatform platform, ReconcileContext<BlockVolume>
     public override Task<PlatformOperation> CreateAsync(CancellationToken cancellationToken) =>
         Storage.CreateVolumeAsync(Specification(), cancellationToken);
 
-    /// <summary>The first write the volume needs, alone: one is sent per pass, and checking an unmount reads the VMs.</summary>
-    public override async Task<IReadOnlyList<Change>> PlanAsync(Observation<VolumeObservation> observed, CancellationToken cancellationToken)
+    /// <summary>In this order: class and size, mounts, unmounts, Global Mirror, failover; one is sent per pass.</summary>
+    public override async IAsyncEnumerable<Change> PlanAsync(Observation<VolumeObservation> observed, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (volume, spec) = (observed.Resource, Entity.Spec);
         var id = volume.Id;
         if ((volume.StorageClass is { } storageClass && spec.StorageClass != storageClass) || spec.SizeGiB != volume.SizeGiB)
         {
-            return [new Change("Updating", $"Changing block volume {id} to {ApiNames.Of(spec.StorageClass)}, {spec.SizeGiB} GiB", ct => Storage.UpdateVolumeAsync(id, spec.StorageClass, spec.SizeGiB, ct))
+            yield return new Change("Updating", $"Changing block volume {id} to {ApiNames.Of(spec.StorageClass)}, {spec.SizeGiB} GiB", ct => Storage.UpdateVolumeAsync(id, spec.StorageClass, spec.SizeGiB, ct))
             {
                 ManualOrder = ResizeOrder(volume, spec.StorageClass, spec.SizeGiB),
-            }];
+            };
         }
 
         var mounts = spec.CpoolRefs.Select(r => References.IdOf<Cpool>(r.Name)).Distinct(StringComparer.Ordinal).ToList();
-        if (mounts.FirstOrDefault(c => !volume.CpoolIds.Contains(c, StringComparer.Ordinal)) is { } mount)
+        foreach (var mount in mounts.Where(c => !volume.CpoolIds.Contains(c, StringComparer.Ordinal)))
         {
-            return [new Change("Updating", $"Mounting block volume {id} on Cpool {mount}", ct => Storage.MountAsync(id, mount, ct)) { ManualOrder = MountOrder(id, mount, mount: true) }];
+            yield return new Change("Updating", $"Mounting block volume {id} on Cpool {mount}", ct => Storage.MountAsync(id, mount, ct)) { ManualOrder = MountOrder(id, mount, mount: true) };
         }
 
-        if (volume.CpoolIds.FirstOrDefault(c => !mounts.Contains(c, StringComparer.Ordinal)) is { } unmount)
+        foreach (var unmount in volume.CpoolIds.Where(c => !mounts.Contains(c, StringComparer.Ordinal)))
         {
-            return [await UnmountAsync(volume, unmount, cancellationToken).ConfigureAwait(false)];
+            yield return await UnmountAsync(volume, unmount, cancellationToken).ConfigureAwait(false);
         }
 
         if (spec.Replication is not { } replication)
         {
-            return [];
+            yield break;
         }
 
         if (volume.Replication is not { } mirror)
         {
             var desired = new GlobalMirrorSpecification(replication.TargetAvailabilityZone, References.IdOf<Cpool>(replication.StandbyCpoolRef.Name), replication.Mode);
-            return [new Change("Updating", $"Setting up Global Mirror of block volume {id} to {desired.TargetZone}, presented to standby Cpool {desired.StandbyCpoolId}", ct => Storage.EnableGlobalMirrorAsync(id, desired, ct))
+            yield return new Change("Updating", $"Setting up Global Mirror of block volume {id} to {desired.TargetZone}, presented to standby Cpool {desired.StandbyCpoolId}", ct => Storage.EnableGlobalMirrorAsync(id, desired, ct))
             {
                 ManualOrder = GlobalMirrorOrder(volume, desired),
-            }];
+            };
         }
-
-        return replication.Failover && mirror.State != MirrorState.FailedOver
-            ? [new Change("Failover", $"Failing block volume {id} over to its replica {mirror.ReplicaVolumeId} in {mirror.TargetZone}", ct => Storage.FailoverAsync(id, ct))
+        else if (replication.Failover && mirror.State != MirrorState.FailedOver)
+        {
+            yield return new Change("Failover", $"Failing block volume {id} over to its replica {mirror.ReplicaVolumeId} in {mirror.TargetZone}", ct => Storage.FailoverAsync(id, ct))
             {
                 Warning = true,
                 ManualOrder = FailoverOrder(id),
-            }]
-            : [];
+            };
+        }
     }
 
     public override Task<PlatformOperation> DeleteAsync(string id, CancellationToken cancellationToken) =>

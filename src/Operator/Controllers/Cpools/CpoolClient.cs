@@ -29,7 +29,7 @@ public class CpoolClient(IPlatform platform, ReconcileContext<Cpool> context, Re
     public override Task<PlatformOperation> CreateAsync(CancellationToken cancellationToken) =>
         Compute.CreateCpoolAsync(Specification(), cancellationToken);
 
-    public override Task<IReadOnlyList<Change>> PlanAsync(Observation<CpoolObservation> observed, CancellationToken cancellationToken)
+    public override IAsyncEnumerable<Change> PlanAsync(Observation<CpoolObservation> observed, CancellationToken cancellationToken)
     {
         var (cpool, desired) = (observed.Resource, Specification());
         var plan = new List<Change>();
@@ -54,7 +54,7 @@ public class CpoolClient(IPlatform platform, ReconcileContext<Cpool> context, Re
             });
         }
 
-        return Task.FromResult<IReadOnlyList<Change>>(plan);
+        return plan.ToAsyncEnumerable();
     }
 
     public override Task<PlatformOperation> DeleteAsync(string id, CancellationToken cancellationToken) =>

@@ -33,7 +33,7 @@ public class HsmKeyProviderClient(IPlatform platform, ReconcileContext<HsmKeyPro
     public override Task<PlatformOperation> CreateAsync(CancellationToken cancellationToken) =>
         KeyManagement.CreateProviderAsync(Entity.Metadata.Name, cancellationToken);
 
-    public override Task<IReadOnlyList<Change>> PlanAsync(Observation<KeyProviderView> observed, CancellationToken cancellationToken)
+    public override IAsyncEnumerable<Change> PlanAsync(Observation<KeyProviderView> observed, CancellationToken cancellationToken)
     {
         var (view, id) = (observed.Resource, observed.Id);
         var wanted = Entity.Spec.EncryptedVirtualMachines;
@@ -49,7 +49,7 @@ public class HsmKeyProviderClient(IPlatform platform, ReconcileContext<HsmKeyPro
                 // A prerequisite broke since the report (H4): the next report names it; the other VMs go on.
                 OnRefused = reason => Events.Publish(warning: true, "EncryptionRefused", "Encrypt", $"The platform refused to encrypt VM '{name}': {reason}"),
             });
-        return Task.FromResult<IReadOnlyList<Change>>([.. activations, .. decryptions, .. encryptions]);
+        return activations.Concat(decryptions).Concat(encryptions).ToAsyncEnumerable();
     }
 
     public override Task<BeforeDelete> BeforeDeleteAsync(Observation<KeyProviderView> observed, CancellationToken cancellationToken)

@@ -55,7 +55,7 @@ public sealed class ChangeSender<T, TResource>(ExternalClient<T, TResource> clie
     // The outcome of the first change sent, or null when there is none to send (up to date, or every item refused).
     private async Task<Outcome?> SendNextAsync(Observation<TResource> observed, CancellationToken cancellationToken)
     {
-        foreach (var change in await client.PlanAsync(observed, cancellationToken).ConfigureAwait(false))
+        await foreach (var change in client.PlanAsync(observed, cancellationToken).ConfigureAwait(false))
         {
             if (change.Refused is { } refused)
             {

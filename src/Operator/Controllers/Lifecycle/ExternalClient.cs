@@ -49,10 +49,11 @@ public abstract class ExternalClient<T, TResource>(ReconcileContext<T> context, 
     public abstract Task<PlatformOperation> CreateAsync(CancellationToken cancellationToken);
 
     /// <summary>
-    /// The writes that bring the resource in line with the spec, in the order to try them; empty when
-    /// it is up to date.
+    /// The writes that bring the resource in line with the spec, in the order to try them; none when
+    /// it is up to date. Each is worked out when the lifecycle reaches it, which stops at the first one
+    /// sent: a change that needs a read (the VMs on a datastore, say) reads only when its turn comes.
     /// </summary>
-    public abstract Task<IReadOnlyList<Change>> PlanAsync(Observation<TResource> observed, CancellationToken cancellationToken);
+    public abstract IAsyncEnumerable<Change> PlanAsync(Observation<TResource> observed, CancellationToken cancellationToken);
 
     /// <summary>What must happen before the resource is deleted; nothing by default.</summary>
     public virtual Task<BeforeDelete> BeforeDeleteAsync(Observation<TResource> observed, CancellationToken cancellationToken) =>

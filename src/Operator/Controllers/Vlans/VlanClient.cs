@@ -24,16 +24,16 @@ public class VlanClient(IPlatform platform, ReconcileContext<Vlan> context, Reso
     public override Task<PlatformOperation> CreateAsync(CancellationToken cancellationToken) =>
         Network.CreateVlanAsync(Specification(), cancellationToken);
 
-    public override Task<IReadOnlyList<Change>> PlanAsync(Observation<VlanObservation> observed, CancellationToken cancellationToken)
+    public override IAsyncEnumerable<Change> PlanAsync(Observation<VlanObservation> observed, CancellationToken cancellationToken)
     {
         var (vlan, desired) = (observed.Resource, Specification());
         var inLine = desired.Zones.Order().SequenceEqual(vlan.Zones.Order())
             && desired.CpoolIds.Order(StringComparer.Ordinal).SequenceEqual(vlan.CpoolIds.Order(StringComparer.Ordinal))
             && desired.SharedWithTenantIds.Order(StringComparer.Ordinal).SequenceEqual((vlan.Tenants ?? []).Skip(1).Order(StringComparer.Ordinal));
-        IReadOnlyList<Change> plan = inLine
+        Change[] plan = inLine
             ? []
             : [new Change("Updating", $"Updating VLAN {vlan.Id}'s zones, Cpools and tenants to the spec's", ct => Network.UpdateVlanAsync(vlan.Id, desired, ct)) { ManualOrder = ChangeOrder(vlan.Id, desired) }];
-        return Task.FromResult(plan);
+        return plan.ToAsyncEnumerable();
     }
 
     public override Task<PlatformOperation> DeleteAsync(string id, CancellationToken cancellationToken) =>

@@ -28,13 +28,13 @@ public class VmReplicationClient(IPlatform platform, ReconcileContext<VmReplicat
     public override Task<PlatformOperation> CreateAsync(CancellationToken cancellationToken) =>
         platform.Replication.CreateReplicationAsync(Specification(), cancellationToken);
 
-    public override Task<IReadOnlyList<Change>> PlanAsync(Observation<VmReplicationView> observed, CancellationToken cancellationToken)
+    public override IAsyncEnumerable<Change> PlanAsync(Observation<VmReplicationView> observed, CancellationToken cancellationToken)
     {
         var replication = observed.Resource.Replication;
-        IReadOnlyList<Change> plan = Entity.Spec.Failover && replication.Phase != VmReplicationPhase.FailedOver
+        Change[] plan = Entity.Spec.Failover && replication.Phase != VmReplicationPhase.FailedOver
             ? [new Change("FailingOver", $"Activating the mirror of VM '{replication.VirtualMachine}' at the standby site (V4)", ct => platform.Replication.FailoverAsync(replication.Id, ct))]
             : [];
-        return Task.FromResult(plan);
+        return plan.ToAsyncEnumerable();
     }
 
     public override Task<PlatformOperation> DeleteAsync(string id, CancellationToken cancellationToken) =>

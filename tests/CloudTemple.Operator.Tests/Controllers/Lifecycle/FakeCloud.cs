@@ -150,6 +150,9 @@ internal sealed class FakeKind(FakeCloud cloud) : ManagedKind<Vlan, FakeResource
 
     public int Reports { get; set; }
 
+    /// <summary>How many items the lifecycle reached in the plan.</summary>
+    public int Planned { get; set; }
+
     public override string Noun => "widget";
 
     public override IEnumerable<Reference> References(Vlan entity) => entity.Spec.CpoolRefs.Select(r => Reference.To<Cpool>(r.Name));
@@ -181,13 +184,15 @@ internal sealed class FakeKind(FakeCloud cloud) : ManagedKind<Vlan, FakeResource
             return Task.FromResult(cloud.Create(Entity.Metadata.Name, Wanted));
         }
 
-        public override Task<IReadOnlyList<Change>> PlanAsync(Observation<FakeResource> observed, CancellationToken cancellationToken)
+        public override IAsyncEnumerable<Change> PlanAsync(Observation<FakeResource> observed, CancellationToken cancellationToken)
         {
             var resource = observed.Resource;
-            IReadOnlyList<Change> own = resource.Value == Wanted
+            Change[] own = resource.Value == Wanted
                 ? []
                 : [new Change("Updating", $"Setting widget {resource.Id} to {Wanted}", _ => Task.FromResult(cloud.Update(resource.Id, Wanted))) { ManualOrder = kind.ChangeOrder }];
-            return Task.FromResult<IReadOnlyList<Change>>([.. own, .. kind.Items.Select(item => item(resource))]);
+
+            // Items are worked out as the lifecycle reaches them: Planned counts those it reached.
+            return own.Concat(kind.Items.Select(item => { kind.Planned++; return item(resource); })).ToAsyncEnumerable();
         }
 
         public override Task<BeforeDelete> BeforeDeleteAsync(Observation<FakeResource> observed, CancellationToken cancellationToken) =>

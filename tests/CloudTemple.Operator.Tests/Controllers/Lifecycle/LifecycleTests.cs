@@ -155,6 +155,10 @@ public sealed partial class LifecycleTests
             h => { h.Status.ExternalId = h.Cloud.Add("app-net", "PAR7S").Id; h.Kind.Items.Add(_ => Refusing("vm-1", m => h.Events.Add((true, "ItemRefused", m)))); h.Kind.Items.Add(r => new Change("Assign", "Assigning vm-2", _ => Task.FromResult(h.Cloud.Step(r.Id, "assign-vm-2")))); },
             ConditionTypes.Reconciling, Reasons.Updating, ["assign-vm-2 res-1"],
             h => Assert.Contains(h.Events, e => e.Reason == "ItemRefused" && e.Note.Contains("vm-1", StringComparison.Ordinal))),
+        ["the plan stops at the first change sent: later items are not even worked out"] = new(
+            h => { h.Status.ExternalId = h.Cloud.Add("app-net", "TH3S").Id; h.Kind.Items.Add(_ => throw new InvalidOperationException("worked out")); },
+            ConditionTypes.Reconciling, Reasons.Updating, ["update res-1 PAR7S"],
+            h => Assert.Equal(0, h.Kind.Planned)),
         ["when every item is refused, the resource is reported and does not meet the spec"] = new(
             h => { h.Status.ExternalId = h.Cloud.Add("app-net", "PAR7S").Id; h.Kind.Items.Add(_ => Refusing("vm-1", _ => h.Kind.NotReady = "vm-1 was refused.")); },
             ConditionTypes.Stalled, Reasons.SpecNotMet, [],
