@@ -167,7 +167,7 @@ public sealed partial class Informer<T>(
         }
 
         _metrics.Event(type);
-        if (EntityDecoder.TryDecode<T>(json, out var entity, out var failure))
+        if (EntityDecoder.TryDecode<T>(CachedShape.Trim(json), out var entity, out var failure))
         {
             Apply(type, entity);
         }
@@ -266,7 +266,7 @@ public sealed partial class Informer<T>(
         var listed = new HashSet<ObjectKey>();
         foreach (var json in items)
         {
-            if (!EntityDecoder.TryDecode<T>(json, out var entity, out var failure))
+            if (!EntityDecoder.TryDecode<T>(CachedShape.Trim(json), out var entity, out var failure))
             {
                 Skip(WatchEventType.Modified, failure);
                 if (failure.Key is { } skippedKey)

@@ -36,6 +36,25 @@ public sealed class InformerTests
     }
 
     [Fact]
+    public async Task TheCache_KeepsNeitherManagedFieldsNorTheLastAppliedAnnotation_ButEveryOtherAnnotation()
+    {
+        var source = new ScriptedSource();
+        source.Lists.Enqueue(([Applied("listed", "1")], "10"));
+        var (informer, events, run) = Start(source);
+        var watch = await source.NextWatch();
+        await watch.Send(WatchEventType.Added, Applied("watched", "11"));
+        await Eventually(() => informer.Cache.Count == 2);
+
+        foreach (var cached in informer.Cache.Values)
+        {
+            Assert.Null(cached.Metadata.ManagedFields);
+            Assert.Equal(new Dictionary<string, string> { ["iaas.cloud-temple.com/paused"] = "false" }, cached.Metadata.Annotations);
+        }
+
+        await run.StopAsync();
+    }
+
+    [Fact]
     public async Task WhenAWatchEnds_ItWatchesAgainFromTheLastResourceVersionSeen_BookmarksIncluded()
     {
         var source = new ScriptedSource();
@@ -277,6 +296,15 @@ public sealed class InformerTests
         Kind = "Vlan",
         Metadata = new() { Name = name, NamespaceProperty = "ns", ResourceVersion = resourceVersion, Uid = $"uid-{name}" },
     }))!.AsObject();
+
+    // An object as `kubectl apply` leaves it: managedFields, the last-applied annotation, and one other annotation.
+    private static JsonObject Applied(string name, string resourceVersion)
+    {
+        var json = Vlan(name, resourceVersion);
+        json["metadata"]!["annotations"] = new JsonObject { [CachedShape.LastAppliedAnnotation] = "{\"spec\":{}}", ["iaas.cloud-temple.com/paused"] = "false" };
+        json["metadata"]!["managedFields"] = JsonNode.Parse("""[{"manager": "kubectl-client-side-apply", "operation": "Update", "apiVersion": "iaas.cloud-temple.com/v1alpha1", "fieldsType": "FieldsV1", "fieldsV1": {"f:spec": {}}}]""");
+        return json;
+    }
 
     // A value the CRD schema accepts (any number) that decimal cannot hold, and a marker that must never be logged.
     private static JsonObject Poisoned(string name, string resourceVersion)
