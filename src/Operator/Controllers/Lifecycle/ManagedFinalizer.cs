@@ -6,8 +6,8 @@ using CloudTemple.Operator.Validation;
 namespace CloudTemple.Operator.Controllers.Lifecycle;
 
 /// <summary>
-/// The deletion of an object's platform resource: a create whose answer was lost is found by name
-/// first; objects that still need this one hold it (usage protection); the operation in flight is
+/// The deletion of an object's platform resource: objects that still need this one hold it (usage
+/// protection); a create whose answer was lost is found by name; the operation in flight is
 /// awaited; a resource another object manages is left to it; the kind's step before delete is
 /// taken (e.g. decrypting VMs); then the delete is sent once and awaited. What the platform's public
 /// API cannot delete waits for the manual order, or for deletionPolicy: Orphan.
@@ -22,17 +22,20 @@ public sealed class ManagedFinalizer<T, TResource>(
     {
         var entity = context.Entity;
         var status = entity.CommonStatus;
+
+        // Asked first: while objects still use this one, the platform is not even connected (the intent
+        // to create, if any, waits in its own field).
+        var users = await kind.UsedByAsync(entity, view, cancellationToken).ConfigureAwait(false);
+        if (users.Count > 0)
+        {
+            return FinalizeResult.Wait("InUse", $"Still used by {BoundedText.List(users)}: the {kind.Noun} is deleted once they are.", options.PollInterval);
+        }
+
         var platform = await link.ConnectAsync(entity, cancellationToken).ConfigureAwait(false);
         var client = kind.Connect(platform, context, ResolvedReferences.None);
         if (status.ExternalId is null && status.CreatePendingSince is not null)
         {
             await RecoverCreateAsync(client, context, cancellationToken).ConfigureAwait(false);
-        }
-
-        var users = await kind.UsedByAsync(entity, view, cancellationToken).ConfigureAwait(false);
-        if (users.Count > 0)
-        {
-            return FinalizeResult.Wait("InUse", $"Still used by {BoundedText.List(users)}: the {kind.Noun} is deleted once they are.", options.PollInterval);
         }
 
         if (status.ActivityId is { } activity)

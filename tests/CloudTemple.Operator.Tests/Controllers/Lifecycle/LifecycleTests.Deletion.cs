@@ -16,6 +16,9 @@ public sealed partial class LifecycleTests
         ["objects that still use it hold the deletion, and nothing is sent"] = new(
             h => { Managed(h); h.Kind.Users.Add("BlockVolume/data"); }, "InUse", [],
             (_, r) => Assert.Contains("BlockVolume/data", r.Message, StringComparison.Ordinal)),
+        ["objects that still use it hold the deletion before the platform is even connected"] = new(
+            h => { Managed(h); h.Kind.Users.Add("Vlan/edge"); h.NoCredentials = true; h.Cloud.Reads.Clear(); }, "InUse", [],
+            (h, _) => Assert.Empty(h.Cloud.Reads)),
         ["an operation in flight is waited for"] = new(
             h => { InFlight(h, new ActivityRunning(10, "Running")); }, "Deleting", []),
         ["with no resource, the object goes"] = new(
