@@ -85,11 +85,25 @@ public static class CommandLine
 /// <summary>Free TCP ports on loopback.</summary>
 public static class Ports
 {
-    /// <summary>A port nothing listens on now (the system's choice, released at once).</summary>
+    // Every port handed out by this process. The system may give the port it just released again
+    // (it did: etcd and kube-apiserver were once told the same port and the API server could not
+    // bind), so a port is never handed out twice: the one asked for next may not be listening yet.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> s_handedOut = new();
+
+    /// <summary>A port nothing listens on now (the system's choice, released at once), never one this process was given before.</summary>
     public static int Free()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (s_handedOut.TryAdd(port, true))
+            {
+                return port;
+            }
+        }
+
+        throw new InvalidOperationException("The system keeps giving ports this process was already given.");
     }
 }
