@@ -45,6 +45,16 @@ public sealed record PlatformOptions
     /// <summary>The client-side rate limit of the datastore routes, requests per second (the platform allows 20).</summary>
     public int DatastoreRequestsPerSecond { get; init; } = 20;
 
+    /// <summary>
+    /// How old a shared list may be and still answer a read (a resync then costs a few lists per
+    /// collection and period, whatever the number of objects). A write or an operation's end makes
+    /// the resource it touched wait for a newer list anyway.
+    /// </summary>
+    public TimeSpan ListFreshness { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The least time between two lists of one collection: the readers in between share the next one.</summary>
+    public TimeSpan ListInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The fraction of failed attempts in <see cref="BreakerSamplingDuration"/> that opens the circuit.</summary>
     public double BreakerFailureRatio { get; init; } = 0.5;
 

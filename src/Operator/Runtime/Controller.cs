@@ -135,7 +135,9 @@ public sealed partial class Controller<T>(
                 scheduler.Cancel(key);
                 break;
             case WatchEventType.Added:
-                queue.Add(key);
+                // A new object (or every object at start) waits behind those already in flight,
+                // whose requeues take the high lane: the first objects finish in seconds.
+                queue.Add(key, QueuePriority.Low);
                 break;
             case WatchEventType.Modified when NeedsReconcile(change.Old, change.Object):
                 queue.Add(key);

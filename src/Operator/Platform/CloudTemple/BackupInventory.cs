@@ -54,7 +54,7 @@ internal sealed class BackupInventory(PlatformSession session)
             HttpMethod.Post,
             $"{Spp}/policies/assign/virtual_machine",
             body,
-            new($"SLA assignment of {string.Join(", ", policyIds)} to {string.Join(", ", virtualMachineIds)}", "virtualMachine", ResourceId: virtualMachineIds[0]),
+            new($"SLA assignment of {string.Join(", ", policyIds)} to {string.Join(", ", virtualMachineIds)}", "virtualMachine", ResourceId: virtualMachineIds[0], Touches: [.. virtualMachineIds, .. policyIds]),
             cancellationToken);
     }
 }

@@ -72,14 +72,13 @@ internal sealed class ConsoleBackupDriver(PlatformSession session, ConsoleComput
 
     public async Task<BackupPolicyObservation> GetPolicyAsync(string policyId, CancellationToken cancellationToken = default)
     {
-        var policy = await session.GetAsync<SlaPolicyView>($"{Policies}/{Uri.EscapeDataString(policyId)}", cancellationToken).ConfigureAwait(false);
+        var policy = await session.ItemAsync<SlaPolicyView>(Policies, policyId, p => p.Id, cancellationToken).ConfigureAwait(false);
         return await ObserveAsync(policy, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<BackupPolicyObservation?> FindPolicyByNameAsync(string name, CancellationToken cancellationToken = default)
     {
-        var policies = await session.GetAsync<List<SlaPolicyView>>(Policies, cancellationToken).ConfigureAwait(false);
-        var found = policies.FirstOrDefault(p => p.Name == name);
+        var found = await session.FindAsync<SlaPolicyView>(Policies, "backupPolicy", name, p => p.Id, p => p.Name == name, cancellationToken).ConfigureAwait(false);
         return found is null ? null : await ObserveAsync(found, cancellationToken).ConfigureAwait(false);
     }
 

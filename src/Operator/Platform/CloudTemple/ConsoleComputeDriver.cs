@@ -37,29 +37,28 @@ internal sealed class ConsoleComputeDriver(PlatformSession session) : IComputeDr
 
     public async Task<CpoolObservation> GetCpoolAsync(string cpoolId, CancellationToken cancellationToken = default)
     {
-        var cluster = await session.GetAsync<HostClusterView>($"{Clusters}/{Uri.EscapeDataString(cpoolId)}", cancellationToken).ConfigureAwait(false);
-        var hosts = await session.GetAsync<List<HostView>>(Hosts, cancellationToken).ConfigureAwait(false);
+        var cluster = await session.ItemAsync<HostClusterView>(Clusters, cpoolId, c => c.Id, cancellationToken).ConfigureAwait(false);
+        var hosts = await session.ListAllAsync<HostView>(Hosts, cancellationToken).ConfigureAwait(false);
         return Observe(cluster, hosts);
     }
 
     public async Task<CpoolObservation?> FindCpoolByNameAsync(string name, CancellationToken cancellationToken = default)
     {
-        // A 200 list proves absence; a partial one (206) throws before this line.
-        var clusters = await session.GetAsync<List<HostClusterView>>(Clusters, cancellationToken).ConfigureAwait(false);
-        var found = clusters.FirstOrDefault(c => c.Name == name);
-        return found is null ? null : Observe(found, await session.GetAsync<List<HostView>>(Hosts, cancellationToken).ConfigureAwait(false));
+        // A 200 list proves absence; a partial one (206) without it throws.
+        var found = await session.FindAsync<HostClusterView>(Clusters, "cpool", name, c => c.Id, c => c.Name == name, cancellationToken).ConfigureAwait(false);
+        return found is null ? null : Observe(found, await session.ListAllAsync<HostView>(Hosts, cancellationToken).ConfigureAwait(false));
     }
 
     public async Task<IReadOnlyList<VirtualMachineObservation>> GetVirtualMachinesAsync(CancellationToken cancellationToken = default)
     {
-        var vms = await session.GetAsync<List<ConsoleVirtualMachineView>>(VirtualMachines, cancellationToken).ConfigureAwait(false);
+        var vms = await session.ListAllAsync<ConsoleVirtualMachineView>(VirtualMachines, cancellationToken).ConfigureAwait(false);
 
         // A VM that names only its virtual datacenter and datastore by name is placed through the clusters and datastores.
         var clusters = vms.Any(v => v.Datacenter is null && v.VirtualDatacenterId is not null)
-            ? await session.GetAsync<List<HostClusterView>>(Clusters, cancellationToken).ConfigureAwait(false)
+            ? await session.ListAllAsync<HostClusterView>(Clusters, cancellationToken).ConfigureAwait(false)
             : [];
         var datastores = vms.Any(v => v.DatastoreId is null && v.DatastoreName is not null)
-            ? await session.GetAsync<List<DatastoreView>>(Datastores, cancellationToken).ConfigureAwait(false)
+            ? await session.ListAllAsync<DatastoreView>(Datastores, cancellationToken).ConfigureAwait(false)
             : [];
         NamedView? DatacenterOf(ConsoleVirtualMachineView v) =>
             v.Datacenter ?? clusters.Select(c => c.Datacenter).FirstOrDefault(d => d is not null && d.Id == v.VirtualDatacenterId);

@@ -29,14 +29,13 @@ internal sealed class ConsoleNetworkDriver(PlatformSession session) : INetworkDr
 
     public async Task<VlanObservation> GetVlanAsync(string vlanId, CancellationToken cancellationToken = default)
     {
-        var network = await session.GetAsync<NetworkView>($"{Networks}/{Uri.EscapeDataString(vlanId)}", cancellationToken).ConfigureAwait(false);
+        var network = await session.ItemAsync<NetworkView>(Networks, vlanId, n => n.Id, cancellationToken).ConfigureAwait(false);
         return await ObserveAsync(network, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<VlanObservation?> FindVlanByNameAsync(string name, CancellationToken cancellationToken = default)
     {
-        var networks = await session.GetAsync<List<NetworkView>>(Networks, cancellationToken).ConfigureAwait(false);
-        var found = networks.FirstOrDefault(n => n.Name == name);
+        var found = await session.FindAsync<NetworkView>(Networks, "vlan", name, n => n.Id, n => n.Name == name, cancellationToken).ConfigureAwait(false);
         return found is null ? null : await ObserveAsync(found, cancellationToken).ConfigureAwait(false);
     }
 

@@ -46,14 +46,13 @@ internal sealed class ConsoleStorageDriver(PlatformSession session, ConsoleCompu
 
     public async Task<VolumeObservation> GetVolumeAsync(string volumeId, CancellationToken cancellationToken = default)
     {
-        var datastore = await session.GetAsync<DatastoreView>($"{Datastores}/{Uri.EscapeDataString(volumeId)}", cancellationToken).ConfigureAwait(false);
+        var datastore = await session.ItemAsync<DatastoreView>(Datastores, volumeId, d => d.Id, cancellationToken).ConfigureAwait(false);
         return await ObserveAsync(datastore, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<VolumeObservation?> FindVolumeByNameAsync(string name, CancellationToken cancellationToken = default)
     {
-        var datastores = await session.GetAsync<List<DatastoreView>>(Datastores, cancellationToken).ConfigureAwait(false);
-        var found = datastores.FirstOrDefault(d => d.Name == name);
+        var found = await session.FindAsync<DatastoreView>(Datastores, "blockVolume", name, d => d.Id, d => d.Name == name, cancellationToken).ConfigureAwait(false);
         return found is null ? null : await ObserveAsync(found, cancellationToken).ConfigureAwait(false);
     }
 

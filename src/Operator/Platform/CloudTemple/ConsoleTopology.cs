@@ -18,11 +18,11 @@ internal sealed class ConsoleTopology(IReadOnlyList<HostClusterView> clusters, I
     /// <summary>The hosts.</summary>
     public IReadOnlyList<HostView> Hosts { get; } = hosts;
 
-    /// <summary>Reads the clusters and the hosts (two requests).</summary>
+    /// <summary>Reads the clusters and the hosts (the session's shared lists).</summary>
     public static async Task<ConsoleTopology> ReadAsync(PlatformSession session, CancellationToken cancellationToken)
     {
-        var clusters = await session.GetAsync<List<HostClusterView>>($"{Compute}/host_clusters", cancellationToken).ConfigureAwait(false);
-        var hosts = await session.GetAsync<List<HostView>>($"{Compute}/hosts", cancellationToken).ConfigureAwait(false);
+        var clusters = await session.ListAllAsync<HostClusterView>($"{Compute}/host_clusters", cancellationToken).ConfigureAwait(false);
+        var hosts = await session.ListAllAsync<HostView>($"{Compute}/hosts", cancellationToken).ConfigureAwait(false);
         return new ConsoleTopology(clusters, hosts);
     }
 

@@ -15,7 +15,8 @@ namespace CloudTemple.Operator.Platform.Http;
 /// <param name="Kind">The kind of resource, e.g. "cpool".</param>
 /// <param name="Name">For a create, the name to look it up by.</param>
 /// <param name="ResourceId">For a change, the resource's id.</param>
-internal sealed record WriteIntent(string Operation, string Kind, string? Name = null, string? ResourceId = null);
+/// <param name="Touches">Other resources the write changes (e.g. the policies an SLA assignment adds to VMs), by id.</param>
+internal sealed record WriteIntent(string Operation, string Kind, string? Name = null, string? ResourceId = null, IReadOnlyList<string>? Touches = null);
 
 /// <summary>
 /// One connection to the platform for one set of credentials: the HTTP client, the token, the
@@ -34,6 +35,8 @@ internal sealed class PlatformSession : IDisposable
     private readonly ResiliencePipelines _pipelines;
     private readonly TokenCache _tokens;
     private readonly ConcurrentDictionary<string, int> _activityMisses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string?[]> _activityTouches = new(StringComparer.Ordinal);
+    private readonly ObservationCache _cache;
 
     public PlatformSession(PlatformCredentials credentials, PlatformOptions options)
     {
@@ -48,6 +51,7 @@ internal sealed class PlatformSession : IDisposable
             Timeout = Timeout.InfiniteTimeSpan,
         };
         _pipelines = new ResiliencePipelines(options);
+        _cache = new ObservationCache(options);
         var id = credentials.Id;
         var secret = credentials.Secret;
         _tokens = new TokenCache(options, ct => SendThroughAsync(
@@ -60,6 +64,9 @@ internal sealed class PlatformSession : IDisposable
 
     /// <summary>The options of the session.</summary>
     public PlatformOptions Options { get; }
+
+    /// <summary>How many lists the shared observation cache asked for.</summary>
+    public int Lists => _cache.Lists;
 
     /// <summary>How many token exchanges the session made.</summary>
     public int TokenExchanges => _tokens.Exchanges;
@@ -91,10 +98,78 @@ internal sealed class PlatformSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// The item of that id, from the shared list of <paramref name="route"/> (one asked after the
+    /// item's last write or operation end); an item the list lacks is read at <c>route/id</c>, whose
+    /// 404 throws <see cref="PlatformNotFoundException"/>: absence is never concluded from a list alone.
+    /// </summary>
+    public async Task<T> ItemAsync<T>(string route, string id, Func<T, string> idOf, CancellationToken cancellationToken)
+    {
+        var listing = await ListAsync<T>(route, _cache.NotBefore(id), cancellationToken).ConfigureAwait(false);
+        return listing.Items.FirstOrDefault(item => idOf(item) == id) is { } found
+            ? found
+            : await GetAsync<T>($"{route}/{Uri.EscapeDataString(id)}", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The first item of the shared list of <paramref name="route"/> that matches, or null when a whole
+    /// list (200) has none; a partial list (206) without it throws <see cref="PlatformUnavailableException"/>.
+    /// The list is asked after the last create of that kind and name this session sent, and after the
+    /// last write or operation end on the item found.
+    /// </summary>
+    public async Task<T?> FindAsync<T>(string route, string kind, string name, Func<T, string> idOf, Func<T, bool> match, CancellationToken cancellationToken, bool last = false)
+        where T : class
+    {
+        var notBefore = _cache.NotBefore(ObservationCache.NameKey(kind, name));
+        while (true)
+        {
+            var listing = await ListAsync<T>(route, notBefore, cancellationToken).ConfigureAwait(false);
+            var found = last ? listing.Items.LastOrDefault(match) : listing.Items.FirstOrDefault(match);
+            if (found is null)
+            {
+                return listing.Complete ? null : throw Partial(route);
+            }
+
+            var touched = _cache.NotBefore(idOf(found));
+            if (touched <= listing.AskedAt)
+            {
+                return found;
+            }
+
+            notBefore = touched;
+        }
+    }
+
+    /// <summary>Every item of the shared list of <paramref name="route"/>; a partial list (206) throws <see cref="PlatformUnavailableException"/>.</summary>
+    /// <remarks>Asked after the last write or operation end in the route's product: a whole list is read for what any write may change.</remarks>
+    public async Task<IReadOnlyList<T>> ListAllAsync<T>(string route, CancellationToken cancellationToken)
+    {
+        var notBefore = Later(_cache.NotBefore(ObservationCache.ProductKey(RequestRateLimits.ProductOf(route))), _cache.NotBefore(ObservationCache.AnyProduct));
+        var listing = await ListAsync<T>(route, notBefore, cancellationToken).ConfigureAwait(false);
+        return listing.Complete ? listing.Items : throw Partial(route);
+    }
+
+    /// <summary>The shared list of <paramref name="route"/>, asked at or after <paramref name="notBefore"/> and recent enough.</summary>
+    public Task<Listing<T>> ListAsync<T>(string route, DateTimeOffset notBefore, CancellationToken cancellationToken) =>
+        _cache.Of<T>(route, ct => FetchListAsync<T>(route, ct)).GetAsync(notBefore, cancellationToken);
+
     /// <summary>Sends a write once (a 429 excepted) and returns the accepted activity, without waiting for it.</summary>
     public async Task<PlatformOperation> WriteAsync(HttpMethod method, string path, object? body, WriteIntent intent, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(method, path, body, intent, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(intent);
+        string?[] touched = [intent.Name is null ? null : ObservationCache.NameKey(intent.Kind, intent.Name), ObservationCache.ProductKey(RequestRateLimits.ProductOf(path)), .. intent.Touches ?? []];
+        HttpResponseMessage response;
+        try
+        {
+            response = await SendAsync(method, path, body, intent, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever the answer, reads of what the write touched wait for a list asked after it.
+            _cache.Touch([intent.ResourceId, .. touched]);
+        }
+
+        using var answered = response;
         var location = response.Headers.Location?.OriginalString;
         string? activityId = null;
         string? resourceId = null;
@@ -120,8 +195,18 @@ internal sealed class PlatformSession : IDisposable
                 ResourceId = intent.ResourceId ?? resourceId,
                 StatusCode = (int)response.StatusCode,
             }
-            : new PlatformOperation(activityId, resourceId ?? intent.ResourceId);
+            : Accepted(new PlatformOperation(activityId, resourceId ?? intent.ResourceId), touched);
     }
+
+    // The operation's end touches what the write did: remembered until the activity is seen ending.
+    private PlatformOperation Accepted(PlatformOperation operation, string?[] touched)
+    {
+        _cache.Touch([operation.ResourceId]);
+        _activityTouches[operation.ActivityId] = [operation.ResourceId, .. touched];
+        return operation;
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>Where an activity stands; 404s just after the write count as waiting, up to the tolerance.</summary>
     public async Task<ActivityState> GetActivityAsync(string activityId, CancellationToken cancellationToken)
@@ -138,8 +223,23 @@ internal sealed class PlatformSession : IDisposable
         }
 
         _activityMisses.TryRemove(activityId, out _);
-        return StateOf(activity);
+        var state = StateOf(activity);
+        if (state.IsTerminal)
+        {
+            // Its resource changed: reads of it wait for a list asked after now. The activity's own
+            // result and concerned items say which, also for an activity an earlier process started
+            // (whose product is unknown: whole lists of every product wait).
+            var touched = _activityTouches.TryRemove(activityId, out var written) ? written : [ObservationCache.AnyProduct];
+            _cache.Touch([.. touched, .. ConcernedIds(activity), state is ActivityCompleted completed ? completed.ResultId : null]);
+        }
+
+        return state;
     }
+
+    private static IEnumerable<string?> ConcernedIds(JsonElement activity) =>
+        activity.ValueKind == JsonValueKind.Object && activity.TryGetProperty("concernedItems", out var items) && items.ValueKind == JsonValueKind.Array
+            ? [.. items.EnumerateArray().Select(item => Property(item, "id"))]
+            : [];
 
     /// <summary>The state of an activity document (the one-key <c>state</c> object).</summary>
     public static ActivityState StateOf(JsonElement activity)
@@ -181,14 +281,15 @@ internal sealed class PlatformSession : IDisposable
     private static string? Property(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body, WriteIntent? write, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string path, object? body, WriteIntent? write, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         var token = await _tokens.GetAsync(cancellationToken).ConfigureAwait(false);
         var pipeline = write is null ? _pipelines.Reads : _pipelines.Writes;
         for (var attempt = 1; ; attempt++)
         {
             var bearer = token;
-            var response = await SendThroughAsync(pipeline, path, () => Request(method, path, body, bearer), write, cancellationToken).ConfigureAwait(false);
+            var response = await SendThroughAsync(pipeline, path, () => Request(method, path, body, bearer), write, cancellationToken, completion).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 1)
             {
                 // The request was refused before it was handled: after one re-authentication, it is safe to send again.
@@ -209,6 +310,32 @@ internal sealed class PlatformSession : IDisposable
         }
     }
 
+    // One list, read as it streams in rather than buffered whole: 200 is whole, 206 partial.
+    private async Task<(List<T> Items, bool Complete)> FetchListAsync<T>(string route, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, route, body: null, write: null, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        reading.CancelAfter(Options.AttemptTimeout);
+        try
+        {
+            await using var body = await response.Content.ReadAsStreamAsync(reading.Token).ConfigureAwait(false);
+            var items = await JsonSerializer.DeserializeAsync<List<T>>(body, Json, reading.Token).ConfigureAwait(false)
+                ?? throw new PlatformException($"The platform answered an empty body to GET /{route}");
+            return (items, response.StatusCode != HttpStatusCode.PartialContent);
+        }
+        catch (JsonException e)
+        {
+            throw new PlatformException($"The platform answered GET /{route} with a body the driver cannot read", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new PlatformUnavailableException($"The platform's answer to GET /{route} broke off", e);
+        }
+    }
+
+    private static PlatformUnavailableException Partial(string route) =>
+        new($"The platform answered a partial list (HTTP 206) to GET /{route}: it does not prove that an item is absent") { StatusCode = 206 };
+
     private static HttpRequestMessage Request(HttpMethod method, string path, object? body, string token)
     {
         var request = new HttpRequestMessage(method, path);
@@ -223,20 +350,26 @@ internal sealed class PlatformSession : IDisposable
 
     /// <summary>One request through a pipeline; transport failures become the driver's errors.</summary>
     private async Task<HttpResponseMessage> SendThroughAsync(
-        ResiliencePipeline<HttpResponseMessage> pipeline, string path, Func<HttpRequestMessage> request, WriteIntent? write, CancellationToken cancellationToken)
+        ResiliencePipeline<HttpResponseMessage> pipeline,
+        string path,
+        Func<HttpRequestMessage> request,
+        WriteIntent? write,
+        CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(ResiliencePipelines.RouteKey, path);
+        context.Properties.Set(ResiliencePipelines.PriorityKey, write is null ? RequestPriority.Read : write.Name is null ? RequestPriority.Change : RequestPriority.Create);
         try
         {
             return await pipeline.ExecuteAsync(
                 static async (context, state) =>
                 {
                     using var message = state.request();
-                    return await state.http.SendAsync(message, HttpCompletionOption.ResponseContentRead, context.CancellationToken).ConfigureAwait(false);
+                    return await state.http.SendAsync(message, state.completion, context.CancellationToken).ConfigureAwait(false);
                 },
                 context,
-                (request, http: _http)).ConfigureAwait(false);
+                (request, http: _http, completion)).ConfigureAwait(false);
         }
         catch (BrokenCircuitException e)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 
 namespace CloudTemple.Operator.Platform.Http;
@@ -6,29 +7,36 @@ namespace CloudTemple.Operator.Platform.Http;
 /// The console API's rate limits, kept on the client side so that the platform never has to refuse
 /// (cloud-temple-api.md): per product (the module after <c>api/</c>: iam, compute, backup, activity…),
 /// tighter on authentication, and tighter again on datastores, which also count for compute.
-/// A request waits for its turn (oldest first) rather than being turned away.
+/// A request waits for its turn rather than being turned away: on a product's budget, reads first
+/// (they finish work already in flight), then changes, then creates; oldest first within each.
 /// </summary>
 internal sealed class RequestRateLimits : IDisposable
 {
     private const string DatastoresSegment = "/datastores";
-    private readonly PartitionedRateLimiter<string> _limiter;
-    private readonly PartitionedRateLimiter<string> _products;
+    private readonly ConcurrentDictionary<string, PriorityTokenBucket> _products = new(StringComparer.Ordinal);
     private readonly PartitionedRateLimiter<string> _narrow;
+    private readonly PlatformOptions _options;
 
     public RequestRateLimits(PlatformOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _products = PartitionedRateLimiter.Create<string, string>(path => Bucket(ProductOf(path), options.RequestsPerSecond));
+        _options = options;
         _narrow = PartitionedRateLimiter.Create<string, string>(path =>
             IsAuthentication(path) ? Bucket("authentication", options.AuthenticationRequestsPerSecond)
             : IsDatastores(path) ? Bucket("datastores", options.DatastoreRequestsPerSecond)
             : RateLimitPartition.GetNoLimiter("unlimited"));
-        _limiter = PartitionedRateLimiter.CreateChained(_products, _narrow);
     }
 
-    /// <summary>Waits for the turn of a request to <paramref name="path"/> (relative to the base address).</summary>
-    public ValueTask<RateLimitLease> AcquireAsync(string path, CancellationToken cancellationToken) =>
-        _limiter.AcquireAsync(path, 1, cancellationToken);
+    /// <summary>Waits for the turn of a request to <paramref name="path"/> (relative to the base address): its product's budget, then its route's.</summary>
+    public async ValueTask<RateLimitLease> AcquireAsync(string path, RequestPriority priority, CancellationToken cancellationToken)
+    {
+        var product = _products.GetOrAdd(ProductOf(path), _ => new PriorityTokenBucket(_options.RequestsPerSecond, _options.Clock));
+        await product.AcquireAsync(priority, cancellationToken).ConfigureAwait(false);
+        return await _narrow.AcquireAsync(path, 1, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>How many requests wait for their product's budget.</summary>
+    public int Waiting => _products.Values.Sum(p => p.Waiting);
 
     /// <summary>The product of a route: the module after <c>api/</c>, e.g. "compute" for <c>api/compute/v1/vcenters/hosts</c>.</summary>
     internal static string ProductOf(string path)
@@ -47,8 +55,11 @@ internal sealed class RequestRateLimits : IDisposable
 
     public void Dispose()
     {
-        _limiter.Dispose();
-        _products.Dispose();
+        foreach (var product in _products.Values)
+        {
+            product.Dispose();
+        }
+
         _narrow.Dispose();
     }
 

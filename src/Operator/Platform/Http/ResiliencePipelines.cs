@@ -20,6 +20,9 @@ internal sealed class ResiliencePipelines : IDisposable
     /// <summary>The request's path, relative to the base address, in the resilience context.</summary>
     public static readonly ResiliencePropertyKey<string> RouteKey = new("cloudtemple.route");
 
+    /// <summary>The request's turn on its product's budget, in the resilience context under this key.</summary>
+    public static readonly ResiliencePropertyKey<RequestPriority> PriorityKey = new("cloudtemple.priority");
+
     private readonly RequestRateLimits _limits;
 
     public ResiliencePipelines(PlatformOptions options)
@@ -40,7 +43,10 @@ internal sealed class ResiliencePipelines : IDisposable
             })
             .AddRateLimiter(new RateLimiterStrategyOptions
             {
-                RateLimiter = args => _limits.AcquireAsync(args.Context.Properties.GetValue(RouteKey, string.Empty), args.Context.CancellationToken),
+                RateLimiter = args => _limits.AcquireAsync(
+                    args.Context.Properties.GetValue(RouteKey, string.Empty),
+                    args.Context.Properties.GetValue(PriorityKey, RequestPriority.Read),
+                    args.Context.CancellationToken),
             })
             .AddTimeout(options.AttemptTimeout)
             .Build();

@@ -56,8 +56,19 @@ internal sealed class SimulatedBackupDriver(PlatformSession session) : IBackupDr
 
     public async Task<BackupPolicyObservation> GetPolicyAsync(string policyId, CancellationToken cancellationToken = default)
     {
-        var view = await session.GetAsync<BackupPolicyView>(Path(policyId), cancellationToken).ConfigureAwait(false);
-        return new BackupPolicyObservation(
+        var view = await session.ItemAsync<BackupPolicyView>(Policies, policyId, p => p.Id, cancellationToken).ConfigureAwait(false);
+        return Observe(view);
+    }
+
+    public async Task<BackupPolicyObservation?> FindPolicyByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        // The last request of that name: a refused one may have been requested again.
+        var found = await session.FindAsync<BackupPolicyView>(Policies, "backupPolicy", name, p => p.Id, p => p.Name == name, cancellationToken, last: true).ConfigureAwait(false);
+        return found is null ? null : Observe(found);
+    }
+
+    private static BackupPolicyObservation Observe(BackupPolicyView view) =>
+        new(
             view.Id,
             view.Name,
             view.Phase,
@@ -66,14 +77,6 @@ internal sealed class SimulatedBackupDriver(PlatformSession session) : IBackupDr
             view.Encryption,
             view.Immutable,
             Views.Billing(view.Billing));
-    }
-
-    public async Task<BackupPolicyObservation?> FindPolicyByNameAsync(string name, CancellationToken cancellationToken = default)
-    {
-        var all = await session.GetAsync<List<BackupPolicyView>>(Policies, cancellationToken).ConfigureAwait(false);
-        var found = all.LastOrDefault(p => p.Name == name);
-        return found is null ? null : await GetPolicyAsync(found.Id, cancellationToken).ConfigureAwait(false);
-    }
 
     public Task<PlatformOperation> RunInventoryJobAsync(CancellationToken cancellationToken = default) =>
         _inventory.RunInventoryJobAsync(cancellationToken);

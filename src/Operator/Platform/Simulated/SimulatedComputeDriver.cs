@@ -30,20 +30,19 @@ internal sealed class SimulatedComputeDriver(PlatformSession session) : ICompute
 
     public async Task<CpoolObservation> GetCpoolAsync(string cpoolId, CancellationToken cancellationToken = default)
     {
-        var view = await session.GetAsync<CpoolView>($"{Cpools}/{Escape(cpoolId)}", cancellationToken).ConfigureAwait(false);
+        var view = await session.ItemAsync<CpoolView>(Cpools, cpoolId, v => v.Id, cancellationToken).ConfigureAwait(false);
         return Observe(view);
     }
 
     public async Task<CpoolObservation?> FindCpoolByNameAsync(string name, CancellationToken cancellationToken = default)
     {
-        var all = await session.GetAsync<List<CpoolView>>(Cpools, cancellationToken).ConfigureAwait(false);
-        var found = all.FirstOrDefault(c => c.Name == name && c.State != ResourceState.Deleting);
-        return found is null ? null : await GetCpoolAsync(found.Id, cancellationToken).ConfigureAwait(false);
+        var found = await session.FindAsync<CpoolView>(Cpools, "cpool", name, c => c.Id, c => c.Name == name && c.State != ResourceState.Deleting, cancellationToken).ConfigureAwait(false);
+        return found is null ? null : Observe(found);
     }
 
     public async Task<IReadOnlyList<VirtualMachineObservation>> GetVirtualMachinesAsync(CancellationToken cancellationToken = default)
     {
-        var vms = await session.GetAsync<List<VirtualMachineView>>("api/simulator/v1/virtual-machines", cancellationToken).ConfigureAwait(false);
+        var vms = await session.ListAllAsync<VirtualMachineView>("api/simulator/v1/virtual-machines", cancellationToken).ConfigureAwait(false);
         return [.. vms.Select(v => new VirtualMachineObservation(
             v.Id,
             v.Name,

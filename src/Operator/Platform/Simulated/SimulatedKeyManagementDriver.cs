@@ -24,16 +24,18 @@ internal sealed class SimulatedKeyManagementDriver(PlatformSession session) : IK
 
     public async Task<KeyProviderObservation> GetProviderAsync(string providerId, CancellationToken cancellationToken = default)
     {
-        var view = await session.GetAsync<KeyProviderView>(Path(providerId), cancellationToken).ConfigureAwait(false);
-        return new KeyProviderObservation(view.Id, view.Name, view.KmipEndpoint, view.Zones, view.Hsm, view.Kms, view.ActiveCpoolIds ?? [], view.State, Views.Billing(view.Billing));
+        var view = await session.ItemAsync<KeyProviderView>(Providers, providerId, p => p.Id, cancellationToken).ConfigureAwait(false);
+        return Observe(view);
     }
 
     public async Task<KeyProviderObservation?> FindProviderByNameAsync(string name, CancellationToken cancellationToken = default)
     {
-        var all = await session.GetAsync<List<KeyProviderView>>(Providers, cancellationToken).ConfigureAwait(false);
-        var found = all.FirstOrDefault(p => p.Name == name && p.State != ResourceState.Deleting);
-        return found is null ? null : await GetProviderAsync(found.Id, cancellationToken).ConfigureAwait(false);
+        var found = await session.FindAsync<KeyProviderView>(Providers, "hsmKeyProvider", name, p => p.Id, p => p.Name == name && p.State != ResourceState.Deleting, cancellationToken).ConfigureAwait(false);
+        return found is null ? null : Observe(found);
     }
+
+    private static KeyProviderObservation Observe(KeyProviderView view) =>
+        new(view.Id, view.Name, view.KmipEndpoint, view.Zones, view.Hsm, view.Kms, view.ActiveCpoolIds ?? [], view.State, Views.Billing(view.Billing));
 
     public async Task<VmEncryptionObservation> GetEncryptionAsync(string providerId, string virtualMachine, CancellationToken cancellationToken = default)
     {

@@ -24,8 +24,18 @@ internal sealed class SimulatedNetworkDriver(PlatformSession session) : INetwork
 
     public async Task<VlanObservation> GetVlanAsync(string vlanId, CancellationToken cancellationToken = default)
     {
-        var view = await session.GetAsync<VlanView>(Path(vlanId), cancellationToken).ConfigureAwait(false);
-        return new VlanObservation(
+        var view = await session.ItemAsync<VlanView>(Vlans, vlanId, v => v.Id, cancellationToken).ConfigureAwait(false);
+        return Observe(view);
+    }
+
+    public async Task<VlanObservation?> FindVlanByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var found = await session.FindAsync<VlanView>(Vlans, "vlan", name, v => v.Id, v => v.Name == name && v.State != ResourceState.Deleting, cancellationToken).ConfigureAwait(false);
+        return found is null ? null : Observe(found);
+    }
+
+    private static VlanObservation Observe(VlanView view) =>
+        new(
             view.Id,
             view.Name,
             view.Dot1QId,
@@ -34,14 +44,6 @@ internal sealed class SimulatedNetworkDriver(PlatformSession session) : INetwork
             [view.TenantId, .. view.SharedWithTenantIds ?? []],
             view.State,
             Views.Billing(view.Billing));
-    }
-
-    public async Task<VlanObservation?> FindVlanByNameAsync(string name, CancellationToken cancellationToken = default)
-    {
-        var all = await session.GetAsync<List<VlanView>>(Vlans, cancellationToken).ConfigureAwait(false);
-        var found = all.FirstOrDefault(v => v.Name == name && v.State != ResourceState.Deleting);
-        return found is null ? null : await GetVlanAsync(found.Id, cancellationToken).ConfigureAwait(false);
-    }
 
     public async Task<IReadOnlyList<string>> GetOrganizationTenantsAsync(CancellationToken cancellationToken = default) =>
         (await session.GetAsync<OrganizationView>("/api/simulator/v1/organization", cancellationToken).ConfigureAwait(false)).TenantIds;

@@ -28,8 +28,19 @@ internal sealed class SimulatedReplicationDriver(PlatformSession session) : IRep
 
     public async Task<VmReplicationObservation> GetReplicationAsync(string replicationId, CancellationToken cancellationToken = default)
     {
-        var view = await session.GetAsync<VmReplicationView>(Path(replicationId), cancellationToken).ConfigureAwait(false);
-        return new VmReplicationObservation(
+        var view = await session.ItemAsync<VmReplicationView>(Replications, replicationId, r => r.Id, cancellationToken).ConfigureAwait(false);
+        return Observe(view);
+    }
+
+    public async Task<VmReplicationObservation?> FindReplicationByVirtualMachineAsync(string virtualMachine, CancellationToken cancellationToken = default)
+    {
+        var found = await session.FindAsync<VmReplicationView>(
+            Replications, "vmReplication", virtualMachine, r => r.Id, r => r.VirtualMachine == virtualMachine && r.State != ResourceState.Deleting, cancellationToken).ConfigureAwait(false);
+        return found is null ? null : Observe(found);
+    }
+
+    private static VmReplicationObservation Observe(VmReplicationView view) =>
+        new(
             view.Id,
             view.VirtualMachine,
             view.Phase,
@@ -41,14 +52,6 @@ internal sealed class SimulatedReplicationDriver(PlatformSession session) : IRep
             view.RpoHours,
             view.State,
             Views.Billing(view.Billing));
-    }
-
-    public async Task<VmReplicationObservation?> FindReplicationByVirtualMachineAsync(string virtualMachine, CancellationToken cancellationToken = default)
-    {
-        var all = await session.GetAsync<List<VmReplicationView>>(Replications, cancellationToken).ConfigureAwait(false);
-        var found = all.FirstOrDefault(r => r.VirtualMachine == virtualMachine && r.State != ResourceState.Deleting);
-        return found is null ? null : await GetReplicationAsync(found.Id, cancellationToken).ConfigureAwait(false);
-    }
 
     private static string Path(string replicationId) => $"{Replications}/{Uri.EscapeDataString(replicationId)}";
 }

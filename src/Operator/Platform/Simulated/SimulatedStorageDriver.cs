@@ -42,8 +42,18 @@ internal sealed class SimulatedStorageDriver(PlatformSession session) : IStorage
 
     public async Task<VolumeObservation> GetVolumeAsync(string volumeId, CancellationToken cancellationToken = default)
     {
-        var view = await session.GetAsync<VolumeView>(Path(volumeId), cancellationToken).ConfigureAwait(false);
-        return new VolumeObservation(
+        var view = await session.ItemAsync<VolumeView>(Volumes, volumeId, v => v.Id, cancellationToken).ConfigureAwait(false);
+        return Observe(view);
+    }
+
+    public async Task<VolumeObservation?> FindVolumeByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var found = await session.FindAsync<VolumeView>(Volumes, "blockVolume", name, v => v.Id, v => v.Name == name && v.State != ResourceState.Deleting, cancellationToken).ConfigureAwait(false);
+        return found is null ? null : Observe(found);
+    }
+
+    private static VolumeObservation Observe(VolumeView view) =>
+        new(
             view.Id,
             view.Name,
             view.Zone,
@@ -60,14 +70,6 @@ internal sealed class SimulatedStorageDriver(PlatformSession session) : IStorage
             view.Usage?.HeadroomSufficient ?? true,
             view.State,
             Views.Billing(view.Billing));
-    }
-
-    public async Task<VolumeObservation?> FindVolumeByNameAsync(string name, CancellationToken cancellationToken = default)
-    {
-        var all = await session.GetAsync<List<VolumeView>>(Volumes, cancellationToken).ConfigureAwait(false);
-        var found = all.FirstOrDefault(v => v.Name == name && v.State != ResourceState.Deleting);
-        return found is null ? null : await GetVolumeAsync(found.Id, cancellationToken).ConfigureAwait(false);
-    }
 
     private static string Path(string volumeId) => $"{Volumes}/{Uri.EscapeDataString(volumeId)}";
 
