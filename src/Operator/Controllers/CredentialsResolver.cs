@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using CloudTemple.Operator.Entities;
@@ -55,7 +56,11 @@ public sealed class CredentialsResolver(IKubernetes client, PlatformCredentials?
     /// <summary>The namespace-wide Secret used when an object names none.</summary>
     public const string NamespaceSecret = "cloudtemple-credentials";
 
+    /// <summary>How long a Secret read serves every object of its namespace: a rotation is seen within it.</summary>
+    public static readonly TimeSpan ReadFor = TimeSpan.FromSeconds(10);
+
     private readonly CredentialsPolicy _policy = policy ?? new CredentialsPolicy();
+    private readonly ConcurrentDictionary<(string Namespace, string Name), SecretRead> _reads = new();
 
     /// <summary>The credentials for <paramref name="entity"/>.</summary>
     /// <exception cref="CredentialsNotFoundException">None apply, or a named Secret is missing, unmarked or incomplete.</exception>
@@ -64,12 +69,7 @@ public sealed class CredentialsResolver(IKubernetes client, PlatformCredentials?
         var ns = entity.Metadata.NamespaceProperty;
         var named = entity.CommonSpec.CredentialsSecretRef?.Name;
         var secretName = named ?? NamespaceSecret;
-        V1Secret secret;
-        try
-        {
-            secret = await client.CoreV1.ReadNamespacedSecretAsync(secretName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        if (await ReadAsync(ns, secretName, cancellationToken).ConfigureAwait(false) is not { } secret)
         {
             if (named is not null)
             {
@@ -95,6 +95,42 @@ public sealed class CredentialsResolver(IKubernetes client, PlatformCredentials?
 
         return new PlatformCredentials(id, value, Value("url") is { } url ? AllowedUrl(ns, secretName, url) : defaultBaseUrl);
     }
+
+    // One read of a Secret serves every object of the namespace for a few seconds; concurrent
+    // passes share it. A failed read is not kept.
+    private async Task<V1Secret?> ReadAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        var key = (ns, name);
+        var now = DateTimeOffset.UtcNow;
+        var read = _reads.AddOrUpdate(
+            key,
+            _ => new SecretRead(ReadSecretAsync(ns, name), now),
+            (_, earlier) => now - earlier.At < ReadFor && !earlier.Task.IsFaulted && !earlier.Task.IsCanceled ? earlier : new SecretRead(ReadSecretAsync(ns, name), now));
+        try
+        {
+            return await read.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            _reads.TryRemove(KeyValuePair.Create(key, read));
+            throw;
+        }
+    }
+
+    private async Task<V1Secret?> ReadSecretAsync(string ns, string name)
+    {
+        try
+        {
+            // Shared by several passes: none of their cancellations stops it.
+            return await client.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private sealed record SecretRead(Task<V1Secret?> Task, DateTimeOffset At);
 
     private PlatformCredentials OperatorCredentialsFor(string ns)
     {

@@ -52,6 +52,12 @@ public sealed record PlatformOptions
     /// </summary>
     public TimeSpan ListFreshness { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// From how many of a session's activities in flight one shared list of activities answers their
+    /// polls (a burst); below it, each activity is polled by its own route.
+    /// </summary>
+    public int ActivityListAbove { get; init; } = 4;
+
     /// <summary>The least time between two lists of one collection: the readers in between share the next one.</summary>
     public TimeSpan ListInterval { get; init; } = TimeSpan.FromSeconds(1);
 

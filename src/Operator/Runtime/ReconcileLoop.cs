@@ -111,13 +111,14 @@ public sealed partial class ReconcileLoop<T>(
         var conditions = Conditions(entity);
         conditions.Remove(Paused);
         var readyBefore = conditions[ConditionTypes.Ready]?.Status;
+        // A save in the middle of the pass (before a create, say) carries what the pass's own end
+        // would write, so that the end finds nothing left to write.
         var context = new ReconcileContext<T>(entity, conditions, events.For(entity),
-            token => SaveAsync(entity, baseline, token));
+            token => SaveAsync(Handled(entity, conditions), baseline, token));
         ReconcileResult result;
         try
         {
             result = await reconciler.ReconcileAsync(context, cancellationToken).ConfigureAwait(false);
-            conditions.Set(ConditionTypes.Synced, ConditionStatus.True, "ReconcileSuccess", "The last reconcile succeeded.");
         }
         catch (Exception e) when (e is not OperationCanceledException && e is not ConflictException)
         {
@@ -126,14 +127,7 @@ public sealed partial class ReconcileLoop<T>(
             throw;
         }
 
-        var status = entity.CommonStatus;
-        status.ObservedGeneration = metadata.Generation;
-        if (metadata.Annotations?.TryGetValue(ApiGroup.ReconcileRequestedAtAnnotation, out var requestedAt) == true)
-        {
-            status.LastHandledReconcileAt = requestedAt;
-        }
-
-        await SaveAsync(entity, baseline, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(Handled(entity, conditions), baseline, cancellationToken).ConfigureAwait(false);
         ReportTransition(context, readyBefore);
         return result.RequeueAfter is { } after ? new(ReconcileOutcome.RequeueAfter, after) : new(ReconcileOutcome.Done);
     }
@@ -207,6 +201,21 @@ public sealed partial class ReconcileLoop<T>(
         }
     }
 
+    // What a pass that went through records: the generation it handled, Synced, the reconcile request it answered.
+    private static T Handled(T entity, ConditionSet conditions)
+    {
+        var metadata = entity.Metadata;
+        var status = entity.CommonStatus;
+        status.ObservedGeneration = metadata.Generation;
+        conditions.Set(ConditionTypes.Synced, ConditionStatus.True, "ReconcileSuccess", "The last reconcile succeeded.");
+        if (metadata.Annotations?.TryGetValue(ApiGroup.ReconcileRequestedAtAnnotation, out var requestedAt) == true)
+        {
+            status.LastHandledReconcileAt = requestedAt;
+        }
+
+        return entity;
+    }
+
     private ConditionSet Conditions(T entity) =>
         new(entity.CommonStatus.Conditions, entity.Metadata.Generation ?? 0, _time);
 
@@ -233,7 +242,8 @@ public sealed partial class ReconcileLoop<T>(
         public JsonObject Status { get; set; } = status;
     }
 
-    // One log line and one event per change of Ready, so that logs and `kubectl describe` tell the object's story.
+    // One log line per change of Ready. Events are the actions' own (Creating, Updating, a stall's
+    // warning…): a second one for the same change would only double the API server's writes.
     private void ReportTransition(ReconcileContext<T> context, ConditionStatus? readyBefore)
     {
         var ready = context.Conditions[ConditionTypes.Ready];
@@ -242,9 +252,7 @@ public sealed partial class ReconcileLoop<T>(
             return;
         }
 
-        var stalled = context.Conditions[ConditionTypes.Stalled]?.Status == ConditionStatus.True;
         LogReady(ready.Status, ready.Reason, ready.Message);
-        context.Events.Publish(warning: stalled, ready.Reason, "Reconcile", ready.Message);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ready is {Status} ({Reason}): {Message}")]

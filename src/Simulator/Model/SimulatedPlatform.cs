@@ -88,6 +88,16 @@ public sealed partial class SimulatedPlatform(TimeProvider timeProvider, Simulat
         }
     }
 
+    /// <summary>Every operation of a tenant, oldest first (the activity list).</summary>
+    public IReadOnlyList<PlatformOperation> GetOperationsOf(string tenantId)
+    {
+        lock (_lock)
+        {
+            Settle();
+            return [.. _operations.Where(op => op.TenantId == tenantId).Select(Snapshot)];
+        }
+    }
+
     /// <summary>Every operation concerning a resource, oldest first.</summary>
     public IReadOnlyList<PlatformOperation> GetOperationsOn(string resourceId)
     {

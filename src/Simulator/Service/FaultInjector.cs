@@ -91,6 +91,10 @@ public sealed class FaultInjector
     public bool HideActivity(string activityId) =>
         _options.ActivityNotFoundPolls > 0 && _polls.AddOrUpdate(activityId, 1, (_, n) => n + 1) <= _options.ActivityNotFoundPolls;
 
+    /// <summary>Whether an activity is still hidden, without counting a poll (the activity list leaves it out).</summary>
+    public bool IsHidden(string activityId) =>
+        _options.ActivityNotFoundPolls > 0 && _polls.GetValueOrDefault(activityId) < _options.ActivityNotFoundPolls;
+
     /// <summary>The Retry-After of a 429, in seconds.</summary>
     public int RetryAfterSeconds => _options.RetryAfterSeconds;
 }

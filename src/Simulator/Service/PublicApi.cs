@@ -36,6 +36,10 @@ internal static class PublicApi
             return Results.Text(tokens.Issue(token, tenant.OrganizationId), "text/plain");
         });
 
+        // The tenant's activities, as the official Terraform provider's client lists them (no filter).
+        app.MapGet("/api/activity/v1/activities", (HttpContext context) =>
+            platform.GetOperationsOf(Api.Caller(context).TenantId).Where(op => !faults.IsHidden(op.Id)).Select(Api.Activity));
+
         app.MapGet("/api/activity/v1/activities/{id}", (string id, HttpContext context) =>
         {
             var op = platform.GetOperation(id);

@@ -57,8 +57,9 @@ internal sealed class ObservationCache(PlatformOptions options)
     }
 
     /// <summary>The earliest list that may answer a read of <paramref name="key"/>.</summary>
+    /// <remarks>Strictly after the mark: a list asked at the very instant of a write may not show it.</remarks>
     public DateTimeOffset NotBefore(string? key) =>
-        key is not null && _touched.TryGetValue(key, out var at) ? at : DateTimeOffset.MinValue;
+        key is not null && _touched.TryGetValue(key, out var at) ? at.AddTicks(1) : DateTimeOffset.MinValue;
 
     /// <summary>The key every write marks in its product (compute, backup…): whole lists of it wait for a newer list.</summary>
     public const string AnyProduct = "product:*";
@@ -94,6 +95,7 @@ internal sealed class ObservationCache(PlatformOptions options)
             {
                 Task<Listing<T>> waiting;
                 bool early;
+                (TaskCompletionSource<Listing<T>> Next, TimeSpan Delay)? start = null;
                 lock (_gate)
                 {
                     if (_latest is { } latest && latest.AskedAt >= needed)
@@ -110,11 +112,17 @@ internal sealed class ObservationCache(PlatformOptions options)
                         _inFlight = next.Task;
                         _inFlightAskedAt = due;
                         _lastAskedAt = due;
-                        _ = FetchAsync(next, due - now);
+                        start = (next, due - now);
                     }
 
                     waiting = _inFlight;
                     early = _inFlightAskedAt < needed;
+                }
+
+                // Started outside the lock: a list answered at once ends (and clears _inFlight) in this call.
+                if (start is { } fetch)
+                {
+                    _ = FetchAsync(fetch.Next, fetch.Delay);
                 }
 
                 if (!early)

@@ -30,12 +30,13 @@ internal sealed class PlatformSession : IDisposable
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private const string ActivitiesRoute = "api/activity/v1/activities/";
+    private const string ActivitiesList = "api/activity/v1/activities";
+    private const string ActivitiesRoute = ActivitiesList + "/";
     private readonly HttpClient _http;
     private readonly ResiliencePipelines _pipelines;
     private readonly TokenCache _tokens;
     private readonly ConcurrentDictionary<string, int> _activityMisses = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string?[]> _activityTouches = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Written> _inFlight = new(StringComparer.Ordinal);
     private readonly ObservationCache _cache;
 
     public PlatformSession(PlatformCredentials credentials, PlatformOptions options)
@@ -202,11 +203,14 @@ internal sealed class PlatformSession : IDisposable
     private PlatformOperation Accepted(PlatformOperation operation, string?[] touched)
     {
         _cache.Touch([operation.ResourceId]);
-        _activityTouches[operation.ActivityId] = [operation.ResourceId, .. touched];
+        _inFlight[operation.ActivityId] = new(Options.Clock.GetUtcNow(), [operation.ResourceId, .. touched]);
         return operation;
     }
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    /// <summary>A write this session sent whose activity has not been seen ending: when, and what it touched.</summary>
+    private sealed record Written(DateTimeOffset AcceptedAt, string?[] Touched);
 
     /// <summary>Where an activity stands; 404s just after the write count as waiting, up to the tolerance.</summary>
     public async Task<ActivityState> GetActivityAsync(string activityId, CancellationToken cancellationToken)
@@ -215,7 +219,8 @@ internal sealed class PlatformSession : IDisposable
         JsonElement activity;
         try
         {
-            activity = await GetAsync<JsonElement>(ActivitiesRoute + Uri.EscapeDataString(activityId), cancellationToken).ConfigureAwait(false);
+            activity = await ListedActivityAsync(activityId, cancellationToken).ConfigureAwait(false)
+                ?? await GetAsync<JsonElement>(ActivitiesRoute + Uri.EscapeDataString(activityId), cancellationToken).ConfigureAwait(false);
         }
         catch (PlatformNotFoundException) when (_activityMisses.AddOrUpdate(activityId, 1, (_, n) => n + 1) <= Options.ActivityNotFoundTolerance)
         {
@@ -229,11 +234,34 @@ internal sealed class PlatformSession : IDisposable
             // Its resource changed: reads of it wait for a list asked after now. The activity's own
             // result and concerned items say which, also for an activity an earlier process started
             // (whose product is unknown: whole lists of every product wait).
-            var touched = _activityTouches.TryRemove(activityId, out var written) ? written : [ObservationCache.AnyProduct];
+            var touched = _inFlight.TryRemove(activityId, out var written) ? written.Touched : [ObservationCache.AnyProduct];
             _cache.Touch([.. touched, .. ConcernedIds(activity), state is ActivityCompleted completed ? completed.ResultId : null]);
         }
 
         return state;
+    }
+
+    // With many of this session's activities in flight, one shared list of activities answers all
+    // their polls (asked after the write, and no older than the list interval); an activity the list
+    // lacks, or a lone one, is read by its own route.
+    private async Task<JsonElement?> ListedActivityAsync(string activityId, CancellationToken cancellationToken)
+    {
+        if (_inFlight.Count < Options.ActivityListAbove || !_inFlight.TryGetValue(activityId, out var written))
+        {
+            return null;
+        }
+
+        var notBefore = Later(written.AcceptedAt, Options.Clock.GetUtcNow() - Options.ListInterval);
+        var listing = await ListAsync<JsonElement>(ActivitiesList, notBefore, cancellationToken).ConfigureAwait(false);
+        foreach (var activity in listing.Items)
+        {
+            if (Property(activity, "id") == activityId)
+            {
+                return activity;
+            }
+        }
+
+        return null;
     }
 
     private static IEnumerable<string?> ConcernedIds(JsonElement activity) =>
@@ -313,7 +341,18 @@ internal sealed class PlatformSession : IDisposable
     // One list, read as it streams in rather than buffered whole: 200 is whole, 206 partial.
     private async Task<(List<T> Items, bool Complete)> FetchListAsync<T>(string route, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Get, route, body: null, write: null, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await SendAsync(HttpMethod.Get, route, body: null, write: null, cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
+        }
+        catch (PlatformNotFoundException e)
+        {
+            // A collection that answers 404 says nothing about its items: never read as "they are all gone".
+            throw new PlatformUnavailableException($"The platform answered 404 to the list GET /{route}", e) { StatusCode = 404 };
+        }
+
+        using var answered = response;
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         reading.CancelAfter(Options.AttemptTimeout);
         try

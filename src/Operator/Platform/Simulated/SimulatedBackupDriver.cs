@@ -12,18 +12,26 @@ internal sealed class SimulatedBackupDriver(PlatformSession session) : IBackupDr
 {
     private const string Policies = "api/simulator/v1/backup-policies";
     private readonly BackupInventory _inventory = new(session);
-    private TenantIdentity? _requester;
+    private Task<TenantIdentity>? _requester;
 
-    // One driver serves one set of credentials, whose tenant never changes: read once, not at every create.
+    // One driver serves one set of credentials, whose tenant never changes: read once (concurrent
+    // first callers share the read), not at every create; a failed read is tried again.
     public async Task<TenantIdentity?> GetRequesterAsync(CancellationToken cancellationToken = default)
     {
-        if (_requester is { } known)
+        var read = _requester;
+        if (read is null || read.IsFaulted || read.IsCanceled)
         {
-            return known;
+            var next = ReadRequesterAsync();
+            read = Interlocked.CompareExchange(ref _requester, next, read) == read ? next : _requester!;
         }
 
-        var tenant = await session.GetAsync<TenantView>("/api/simulator/v1/tenant", cancellationToken).ConfigureAwait(false);
-        return _requester = new TenantIdentity(tenant.OrganizationName, tenant.TenantName);
+        return await read.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<TenantIdentity> ReadRequesterAsync()
+    {
+        var tenant = await session.GetAsync<TenantView>("/api/simulator/v1/tenant", CancellationToken.None).ConfigureAwait(false);
+        return new TenantIdentity(tenant.OrganizationName, tenant.TenantName);
     }
 
     public Task<PlatformOperation> RequestPolicyAsync(BackupPolicyRequestSpecification specification, CancellationToken cancellationToken = default)
