@@ -9,6 +9,7 @@ public sealed class AuthenticationTests
 {
     private const string TokenPath = "/api/iam/v2/auth/personal_access_token";
     private const string HostClusters = "/api/compute/v1/vcenters/host_clusters";
+    private const string Cpools = "/api/simulator/v1/cpools";
 
     [Fact]
     public async Task TheToken_IsExchangedOnce_ThenRefreshedWithinTheMarginBeforeItsExpiry()
@@ -37,7 +38,9 @@ public sealed class AuthenticationTests
     public async Task ATokenTheServerNoLongerAccepts_IsReplacedByOneReauthentication()
     {
         var serverClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var harness = await PlatformHarness.StartAsync(s => s with { Clock = serverClock });
+        // No list is fresh enough to serve a second read: it goes to the server, with the token it has expired.
+        await using var harness = await PlatformHarness.StartAsync(
+            s => s with { Clock = serverClock }, c => c with { ListFreshness = TimeSpan.Zero, ListInterval = TimeSpan.Zero });
         var cpool = await harness.Platform.Compute.FindCpoolByNameAsync("prod-par7s");
 
         serverClock.Advance(TimeSpan.FromMinutes(10));
@@ -46,6 +49,7 @@ public sealed class AuthenticationTests
         Assert.Equal("prod-par7s", again.Name);
         Assert.Equal(2, harness.RequestsTo(TokenPath).Count);
         Assert.Single(harness.Requests, r => r.Status == 401);
+        Assert.Equal([200, 401, 200], harness.RequestsTo(Cpools).Select(r => r.Status));
     }
 
     [Fact]

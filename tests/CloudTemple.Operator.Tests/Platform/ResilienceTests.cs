@@ -73,7 +73,8 @@ public sealed class ResilienceTests
     [Fact]
     public async Task A5xxOnAChange_CarriesTheResourceToCheck()
     {
-        var seed = FaultSeeds.Find(0, 0.5, "ooos");
+        // token exchange, list of cpools (the name lookup is served from it), the change (5xx)
+        var seed = FaultSeeds.Find(0, 0.5, "oos");
         await using var harness = await StartAsync(new FaultOptions { Seed = seed, ServerErrors = 0.5 });
         var cpool = (await harness.Platform.Compute.FindCpoolByNameAsync("edge-az07"))!;
 
@@ -162,11 +163,15 @@ public sealed class ResilienceTests
     {
         await using var harness = await PlatformHarness.StartAsync(client: c => c with { RequestsPerSecond = 5 });
 
+        // Ten cpools the shared list lacks: each is read at its own route (one list, then ten requests
+        // really sent, all on the simulator's budget of 5 a second with a burst of 5).
         var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => harness.Platform.Compute.GetVirtualMachinesAsync()));
+        var reads = Enumerable.Range(0, 10).Select(i => Assert.ThrowsAsync<PlatformNotFoundException>(() => harness.Platform.Compute.GetCpoolAsync($"cpool-absent-{i}")));
+        await Task.WhenAll(reads);
 
-        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(900), $"11 requests at 5/s took {watch.Elapsed}.");
-        Assert.Equal(10, harness.RequestsTo("/api/simulator/v1/virtual-machines").Count);
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(1100), $"11 requests at 5/s took {watch.Elapsed}.");
+        Assert.Single(harness.RequestsTo(Cpools), r => r.Path == Cpools);
+        Assert.Equal(10, harness.RequestsTo($"{Cpools}/cpool-absent-").Count);
     }
 
     [Fact]

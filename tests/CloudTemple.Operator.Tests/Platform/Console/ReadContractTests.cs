@@ -103,6 +103,10 @@ public sealed class ReadContractTests
     public async Task Forbidden_IsToldApartFromNotFound()
     {
         await using var console = await FakeConsole.StartAsync();
+
+        // Whole lists that lack the items: the driver reads each item's own route, whose answer alone tells 403 from 404.
+        console.OnGet(HostClusters).Answers(Reply.Json(new[] { Cluster("hc-other", "other-th3s", "DC-TH3S", ["host-9"]) }));
+        console.OnGet(Datastores).Answers(Reply.Json(Array.Empty<object>()));
         console.OnGet($"{HostClusters}/hc-denied").Answers(Reply.Json(new { error = new { status = "403 Forbidden", message = "Missing permission compute_iaas_vmware_read" } }, 403));
         console.OnGet($"{HostClusters}/hc-gone").Answers(Reply.Json(new { error = new { status = "404 Not Found", message = "Host cluster not found" } }, 404));
         console.OnGet($"{Datastores}/ds-denied").Answers(Reply.Empty(403));
@@ -118,6 +122,8 @@ public sealed class ReadContractTests
         Assert.All(
             new[] { $"{HostClusters}/hc-denied", $"{HostClusters}/hc-gone", $"{Datastores}/ds-denied", $"{Datastores}/ds-gone" },
             path => Assert.Single(console.RequestsTo(HttpMethod.Get, path)));
+        Assert.Single(console.RequestsTo(HttpMethod.Get, HostClusters));
+        Assert.Single(console.RequestsTo(HttpMethod.Get, Datastores));
     }
 
     [Fact]
@@ -157,8 +163,11 @@ public sealed class ReadContractTests
     {
         await using var console = await FakeConsole.StartAsync();
         var perHost = 768 * GiB;
-        console.OnGet($"{HostClusters}/hc-th3s").Answers(Reply.Json(
-            Cluster("hc-th3s", "prod-th3s", "DC-TH3S", ["host-1", "host-2"], totalMemory: 2 * perHost, memoryUsed: perHost)));
+        console.OnGet(HostClusters).Answers(Reply.Json(new[]
+        {
+            Cluster("hc-par7s", "prod-par7s", "DC-PAR7S", ["host-9"], totalMemory: perHost, memoryUsed: perHost),
+            Cluster("hc-th3s", "prod-th3s", "DC-TH3S", ["host-1", "host-2"], totalMemory: 2 * perHost, memoryUsed: perHost),
+        }));
         console.OnGet(Hosts).Answers(Reply.Json(new[]
         {
             Host("host-1", "esx-th3s-01", perHost, perHost / 100 * firstHostPercent),
@@ -174,13 +183,16 @@ public sealed class ReadContractTests
         Assert.Equal(Zone.TH3S, cpool.Zone);
         Assert.Equal((firstHostPercent + secondHostPercent) / 2m, cpool.MemoryUsagePercent);
         Assert.Equal(pressure, cpool.MemoryPressure);
+
+        // Served from the shared list of clusters: the item's own route is not read.
+        Assert.Empty(console.RequestsTo(HttpMethod.Get, $"{HostClusters}/hc-th3s"));
     }
 
     [Fact]
     public async Task TheEsxiBuildOfTheHosts_IsReadAsTheApiGivesIt()
     {
         await using var console = await FakeConsole.StartAsync();
-        console.OnGet($"{HostClusters}/hc-1").Answers(Reply.Json(Cluster("hc-1", "edge-az07", "DC-AZ07", ["host-1", "host-2"], 2 * 384 * GiB, 0)));
+        console.OnGet(HostClusters).Answers(Reply.Json(new[] { Cluster("hc-1", "edge-az07", "DC-AZ07", ["host-1", "host-2"], 2 * 384 * GiB, 0) }));
         console.OnGet(Hosts).Answers(Reply.Json(new[] { Host("host-1", "esx-az07-01", build: 24585383), Host("host-2", "esx-az07-02", build: 24585383) }));
         var platform = console.Connect();
 

@@ -9,7 +9,9 @@ namespace CloudTemple.Operator.Tests.Platform.Console;
 /// <summary>The token exchange of the console API: a raw JWT body, its refresh before expiry, and the one re-authentication on a 401.</summary>
 public sealed class TokenContractTests
 {
+    private const string Policies = "/api/backup/v1/spp/policies";
     private static readonly DateTimeOffset Start = DateTimeOffset.Parse("2026-03-01T08:00:00Z", CultureInfo.InvariantCulture);
+    private static readonly string[] FiveCollections = [HostClusters, Datastores, Networks, VirtualMachines, Policies];
 
     [Fact]
     public async Task TheTokenExchangeAnswersARawJwt_WhichEveryLaterRequestCarriesAsItsBearer()
@@ -84,18 +86,21 @@ public sealed class TokenContractTests
     public async Task ConcurrentFirstCallers_ShareOneTokenExchange()
     {
         await using var console = await FakeConsole.StartAsync();
-        console.OnGet(HostClusters).Answers(Reply.Json(Array.Empty<object>()));
+        ScriptFiveCollections(console);
         var platform = console.Connect();
         console.TokenGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var reads = Enumerable.Range(0, 10).Select(_ => platform.Compute.FindCpoolByNameAsync("absent")).ToList();
+        // Readers of one collection share its list: ten callers over five collections send five requests, all waiting for the token.
+        var reads = Enumerable.Range(0, 10).Select(i => ReadCollection(platform, i)).ToList();
         await Eventually.HoldsAsync(() => Task.FromResult(console.ArrivalsAt(FakeConsole.TokenRoute) == 1));
         console.TokenGate.SetResult();
         await Task.WhenAll(reads);
 
         Assert.Single(console.TokenExchanges);
         var jwt = Assert.Single(console.IssuedTokens);
-        Assert.Equal(10, console.RequestsTo(HttpMethod.Get, HostClusters).Count(r => r.Bearer == jwt));
+        var sent = console.Requests.Where(r => r.Path != FakeConsole.TokenRoute).ToList();
+        Assert.Equal(FiveCollections.Order(StringComparer.Ordinal), sent.Select(r => r.Path).Order(StringComparer.Ordinal));
+        Assert.All(sent, r => Assert.Equal(jwt, r.Bearer));
     }
 
     [Fact]
@@ -103,28 +108,31 @@ public sealed class TokenContractTests
     {
         var clock = new FakeTimeProvider(Start);
         await using var console = await FakeConsole.StartAsync(clock);
-        console.OnGet(HostClusters).Answers(Reply.Json(Array.Empty<object>()));
+        ScriptFiveCollections(console);
         var platform = console.Connect(o => o with { Clock = clock, TokenRefreshMargin = TimeSpan.FromSeconds(45) });
         await platform.Compute.FindCpoolByNameAsync("absent");
         clock.Advance(TimeSpan.FromMinutes(4.5));
         console.TokenGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var reads = Enumerable.Range(0, 10).Select(_ => platform.Compute.FindCpoolByNameAsync("absent")).ToList();
+        // The list of clusters is older than its freshness window by now: every collection is listed again, five requests.
+        var reads = Enumerable.Range(0, 10).Select(i => ReadCollection(platform, i)).ToList();
         await Eventually.HoldsAsync(() => Task.FromResult(console.ArrivalsAt(FakeConsole.TokenRoute) == 2));
         console.TokenGate.SetResult();
         await Task.WhenAll(reads);
 
         Assert.Equal(2, console.TokenExchanges.Count);
-        Assert.Equal(10, console.RequestsTo(HttpMethod.Get, HostClusters).Count(r => r.Bearer == console.IssuedTokens[1]));
+        var refreshed = console.Requests.Where(r => r.Path != FakeConsole.TokenRoute).Skip(1).ToList();
+        Assert.Equal(FiveCollections.Order(StringComparer.Ordinal), refreshed.Select(r => r.Path).Order(StringComparer.Ordinal));
+        Assert.All(refreshed, r => Assert.Equal(console.IssuedTokens[1], r.Bearer));
     }
 
     [Fact]
     public async Task A401OnARead_TriggersExactlyOneReauthentication_AndTheReadSucceeds()
     {
         await using var console = await FakeConsole.StartAsync();
-        console.OnGet($"{HostClusters}/hc-1").Answers(
+        console.OnGet(HostClusters).Answers(
             Reply.Json(new { error = new { status = "401 Unauthorized", message = "Token revoked" } }, 401),
-            Reply.Json(Cluster("hc-1", "prod-par7s", "DC-PAR7S", ["host-1"], 768 * GiB, 100 * GiB)));
+            Reply.Json(new[] { Cluster("hc-1", "prod-par7s", "DC-PAR7S", ["host-1"], 768 * GiB, 100 * GiB) }));
         console.OnGet(Hosts).Answers(Reply.Json(new[] { Host("host-1", "esx-par7s-01") }));
         var platform = console.Connect();
 
@@ -132,22 +140,24 @@ public sealed class TokenContractTests
 
         Assert.Equal("prod-par7s", cpool.Name);
         Assert.Equal(2, console.TokenExchanges.Count);
-        var reads = console.RequestsTo(HttpMethod.Get, $"{HostClusters}/hc-1");
+        var reads = console.RequestsTo(HttpMethod.Get, HostClusters);
         Assert.Equal([401, 200], reads.Select(r => r.Status));
         Assert.Equal(console.IssuedTokens, reads.Select(r => r.Bearer));
+        Assert.Empty(console.RequestsTo(HttpMethod.Get, $"{HostClusters}/hc-1"));
     }
 
     [Fact]
     public async Task A401AgainAfterTheReauthentication_SurfacesAsAuthenticationFailure()
     {
         await using var console = await FakeConsole.StartAsync();
-        console.OnGet($"{HostClusters}/hc-1").Answers(Reply.Json(new { error = new { status = "401 Unauthorized", message = "Unauthorized" } }, 401));
+        console.OnGet(HostClusters).Answers(Reply.Json(new { error = new { status = "401 Unauthorized", message = "Unauthorized" } }, 401));
         var platform = console.Connect();
 
         await Assert.ThrowsAsync<PlatformAuthenticationException>(() => platform.Compute.GetCpoolAsync("hc-1"));
 
         Assert.Equal(2, console.TokenExchanges.Count);
-        Assert.Equal(2, console.RequestsTo(HttpMethod.Get, $"{HostClusters}/hc-1").Count);
+        Assert.Equal(2, console.RequestsTo(HttpMethod.Get, HostClusters).Count);
+        Assert.Empty(console.RequestsTo(HttpMethod.Get, $"{HostClusters}/hc-1"));
         Assert.Empty(console.RequestsTo(HttpMethod.Get, Hosts));
     }
 
@@ -213,4 +223,22 @@ public sealed class TokenContractTests
         Assert.Single(console.Requests);
         Assert.Single(console.TokenExchanges);
     }
+
+    private static void ScriptFiveCollections(FakeConsole console)
+    {
+        foreach (var route in FiveCollections)
+        {
+            console.OnGet(route).Answers(Reply.Json(Array.Empty<object>()));
+        }
+    }
+
+    // One read of each of the five collections, by caller number: each list is asked by two of ten callers.
+    private static Task ReadCollection(IPlatform platform, int caller) => (caller % 5) switch
+    {
+        0 => platform.Compute.FindCpoolByNameAsync("absent"),
+        1 => platform.Storage.FindVolumeByNameAsync("absent"),
+        2 => platform.Network.FindVlanByNameAsync("absent"),
+        3 => platform.Compute.GetVirtualMachinesAsync(),
+        _ => platform.Backup.FindPolicyByNameAsync("absent"),
+    };
 }
