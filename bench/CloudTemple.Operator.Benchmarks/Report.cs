@@ -62,7 +62,7 @@ internal sealed class Report(string title)
             {
                 ["scenario"] = f.Scenario,
                 ["name"] = f.Name,
-                ["value"] = Math.Round(f.Value, 4),
+                ["value"] = double.IsFinite(f.Value) ? Math.Round(f.Value, 4) : null,
                 ["unit"] = f.Unit,
                 ["target"] = f.Target,
                 ["met"] = f.Met,
