@@ -226,16 +226,17 @@ internal static class BenchScenario
             .OrderByDescending(c => c.PerPeriod).ToList();
         var largest = perCollection.Count > 0 ? perCollection[0].PerPeriod : 0;
         var totalPerPeriod = perCollection.Sum(c => c.PerPeriod);
+        var capped = (reads1 - reads0 + platformWrites1 - platformWrites0) / clock.Elapsed.TotalSeconds >= 0.9 * PlatformRequestsPerSecond;
+        var cappedNote = $"; that is the platform's rate limit ({PlatformRequestsPerSecond}/s): the resyncs did not all fit, so this figure is capped by it — measure with a smaller N";
         report.Add(new Figure("idle", "API writes per minute", writesPerMinute, "/min", "0", writesPerMinute == 0, $"{writes1 - writes0} writes in {clock.Elapsed.TotalSeconds:F0} s"));
         report.Add(new Figure("idle", "platform reads per object per resync period", readsPerObjectPerPeriod, "", "<= 1", readsPerObjectPerPeriod <= 1,
             $"{reads1 - reads0} GETs, {platformWrites1 - platformWrites0} other requests (token exchanges, writes) over {clock.Elapsed / s.Resync:F2} periods"
-            + ((reads1 - reads0 + platformWrites1 - platformWrites0) / clock.Elapsed.TotalSeconds >= 0.9 * PlatformRequestsPerSecond
-                ? $"; that is the platform's rate limit ({PlatformRequestsPerSecond}/s): the resyncs did not all fit, so this figure is capped by it — measure with a smaller N"
-                : string.Empty)));
+            + (capped ? cappedNote : string.Empty)));
         report.Add(new Figure("idle", "platform requests per resync period", largest, "GETs", "<= 5 per tenant and collection", largest <= 5,
             $"the largest per collection route{(perCollection.Count > 0 ? $" ({perCollection[0].Collection})" : string.Empty)}; one tenant; "
             + $"total {totalPerPeriod:F1} GETs per period over {periods:F2} periods; "
-            + (perCollection.Count == 0 ? "no GET" : string.Join(", ", perCollection.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Collection} {c.PerPeriod:F1}"))))));
+            + (perCollection.Count == 0 ? "no GET" : string.Join(", ", perCollection.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Collection} {c.PerPeriod:F1}"))))
+            + (capped ? cappedNote : string.Empty)));
         report.Detail("idle", new JsonObject
         {
             ["seconds"] = clock.Elapsed.TotalSeconds, ["periods"] = periods, ["platformGetsPerPeriodTotal"] = totalPerPeriod,

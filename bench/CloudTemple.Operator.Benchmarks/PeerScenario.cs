@@ -107,7 +107,7 @@ internal static class PeerScenario
         report.Add(new Figure("peer", $"operator VmRSS at {f} objects", op1.Mib, "MiB", Note: $"paused objects; steady after {op1.Seconds:F0} s"));
         report.Add(new Figure("peer", $"operator VmRSS at {t} objects", op5.Mib, "MiB", Note: $"paused objects; steady after {op5.Seconds:F0} s"));
         report.Add(new Figure("peer", "sample-controller memory per object", scPerObject, "KiB",
-            Note: $"(VmRSS at {t} - at {f}) / {added:N0}; per Foo, its informers holding the Foo and its Deployment; client-go 1.20.2, Go {GoVersion(binary)}, GOGC default"));
+            Note: $"(VmRSS at {t} - at {f}) / {added:N0}; per Foo, its informers holding the Foo and its Deployment; client-go 1.20.2 built with {GoVersion(binary)}, GOGC default"));
         report.Add(new Figure("peer", "operator memory per object", opPerObject, "KiB",
             Note: $"(VmRSS at {t} - at {f}) / {added:N0}; paused objects of the six kinds, workstation GC"));
         report.Add(new Figure("peer", RatioName, ratio, "x", "<= 1.5", double.IsFinite(ratio) && scPerObject > 0 && ratio <= 1.5,
