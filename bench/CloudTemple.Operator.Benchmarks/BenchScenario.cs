@@ -75,7 +75,16 @@ internal static class BenchScenario
 
         if (s.Scenarios.Contains("peer"))
         {
-            await PeerScenario.RunAsync(s, report, Path.Combine(work, "peer"), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await PeerScenario.RunAsync(s, report, Path.Combine(work, "peer"), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A reference that fails (its build, its process) is reported, not fatal to the other scenarios' figures.
+                Say($"peer: failed: {e.Message}");
+                report.Add(new Figure("peer", PeerScenario.RatioName, double.NaN, "x", "<= 1.5", false, $"not measured: {e.GetType().Name}: {e.Message}"));
+            }
         }
 
         report.Print(Console.Out);
