@@ -51,7 +51,7 @@ sandbox: control-plane build ## Start a local control plane with the CRDs and co
 	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" $(DOTNET) src/Sandbox/bin/$(CONFIGURATION)/net10.0/cloudtemple-sandbox.dll --repository .
 
 .PHONY: bench
-bench: control-plane build ## Burst, idle, startup and scale figures against their targets; writes bench/results/ (ARGS="--objects 1000 --latency 200ms --parallelism 16 --scale-objects 10000").
+bench: control-plane build ## Burst, idle, startup, scale and peer figures against their targets (peer builds hack/sample-controller.sh once); writes bench/results/ (ARGS="--objects 1000 --latency 200ms --parallelism 16 --scale-objects 10000 --scenarios burst,idle,startup,scale,peer").
 	$(DOTNET) build bench/CloudTemple.Operator.Benchmarks -c Release -v quiet -nologo
 	CT_CONTROL_PLANE_BIN="$$(hack/control-plane.sh path)" $(DOTNET) bench/CloudTemple.Operator.Benchmarks/bin/Release/net10.0/cloudtemple-bench.dll bench --repository . $(ARGS)
 

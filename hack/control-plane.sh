@@ -195,7 +195,8 @@ replace_reflect2() {
   cp -r "$REFLECT2_SRC" "$v"
 }
 
-build_apiserver() {
+# make WHAT=$1 in the unpacked tree, offline, with the version hack/lib/version.sh would read from git.
+make_what() {
   local goarch
   goarch=$(go env GOARCH)
   # No .git in the tarball: hand the version to hack/lib/version.sh through a version file.
@@ -213,8 +214,12 @@ EOF
     export KUBE_GIT_VERSION_FILE="$BUILD_DIR/version.env"
     export KUBE_BUILD_PLATFORMS="linux/$goarch"
     logged go version
-    logged timeout 5400 make WHAT=cmd/kube-apiserver
+    logged timeout 5400 make WHAT="$1"
   )
+}
+
+build_apiserver() {
+  make_what cmd/kube-apiserver
   [[ -x "$TREE/_output/bin/kube-apiserver" ]] || die "build finished without _output/bin/kube-apiserver"
 }
 
@@ -451,6 +456,8 @@ EOF
 }
 
 # ---------------------------------------------------------------------------- main
+# hack/sample-controller.sh sources this file for its steps (download, unpack, reflect2 swap):
+# main runs only when the script is executed.
 
 main() {
   case "${1:-ensure}" in
@@ -463,4 +470,4 @@ main() {
   esac
 }
 
-main "$@"
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then main "$@"; fi

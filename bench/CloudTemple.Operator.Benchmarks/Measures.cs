@@ -74,6 +74,15 @@ internal static class Measures
         return ((long)json["reads"]!, (long)json["writes"]!, routes);
     }
 
+    /// <summary>
+    /// The collection a route belongs to: "GET /api/simulator/v1/cpools/{id}" counts under
+    /// "GET /api/simulator/v1/cpools" (a trailing parameter segment is stripped); other routes are their own.
+    /// </summary>
+    public static string Collection(string route) =>
+        route.EndsWith('}') && route.LastIndexOf("/{", StringComparison.Ordinal) is var slash and > 0 && route.IndexOf('/', slash + 1) < 0
+            ? route[..slash]
+            : route;
+
     /// <summary>The whole simulated platform, as its state file has it.</summary>
     public static async Task<JsonNode> PlatformStateAsync(Uri platform) =>
         JsonNode.Parse(await s_http.GetStringAsync(new Uri(platform, "/debug/state")).ConfigureAwait(false))!;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -62,7 +63,7 @@ internal sealed class Report(string title)
             {
                 ["scenario"] = f.Scenario,
                 ["name"] = f.Name,
-                ["value"] = Math.Round(f.Value, 4),
+                ["value"] = double.IsFinite(f.Value) ? Math.Round(f.Value, 4) : null,
                 ["unit"] = f.Unit,
                 ["target"] = f.Target,
                 ["met"] = f.Met,
@@ -70,7 +71,8 @@ internal sealed class Report(string title)
             })]),
             ["details"] = _details.DeepClone(),
         };
-        File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        // Relaxed escaping: "<=" and "÷" stay as written, so the file reads (and greps) as the table does.
+        File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         return path;
     }
 

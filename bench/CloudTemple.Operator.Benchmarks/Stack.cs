@@ -67,11 +67,18 @@ internal sealed class Stack : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts one operator replica watching the namespace.</summary>
-    public OperatorReplica StartOperator(string name, IEnumerable<string> arguments, bool webhook) =>
-        OperatorReplica.Start(Bin, ControlPlane.KubeconfigPath, Platform.Url, (Workload.TokenId, Workload.TokenSecret),
+    /// <summary>
+    /// Starts one operator replica watching the namespace, with workstation GC as the image runs it
+    /// (the Dockerfile sets DOTNET_gcServer=0): the replica inherits this process's environment, so
+    /// the variable is set here, whatever the caller's environment says.
+    /// </summary>
+    public OperatorReplica StartOperator(string name, IEnumerable<string> arguments, bool webhook)
+    {
+        Environment.SetEnvironmentVariable("DOTNET_gcServer", "0");
+        return OperatorReplica.Start(Bin, ControlPlane.KubeconfigPath, Platform.Url, (Workload.TokenId, Workload.TokenSecret),
             ["--namespaces", Namespace, "--operator-credentials-namespaces", Namespace, "--leader-election-namespace", Namespace, "--webhook-configuration", $"cloudtemple-bench-{name}", .. arguments],
             OperatorLog, webhook, name);
+    }
 
     public async ValueTask DisposeAsync()
     {
