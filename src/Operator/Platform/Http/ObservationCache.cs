@@ -57,9 +57,9 @@ internal sealed class ObservationCache(PlatformOptions options)
     }
 
     /// <summary>The earliest list that may answer a read of <paramref name="key"/>.</summary>
-    /// <remarks>Strictly after the mark: a list asked at the very instant of a write may not show it.</remarks>
+    /// <remarks>A list asked at the instant of the mark or later was sent after the write's answer or the operation's end was seen.</remarks>
     public DateTimeOffset NotBefore(string? key) =>
-        key is not null && _touched.TryGetValue(key, out var at) ? at.AddTicks(1) : DateTimeOffset.MinValue;
+        key is not null && _touched.TryGetValue(key, out var at) ? at : DateTimeOffset.MinValue;
 
     /// <summary>The key every write marks in its product (compute, backup…): whole lists of it wait for a newer list.</summary>
     public const string AnyProduct = "product:*";
