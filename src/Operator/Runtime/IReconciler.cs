@@ -54,6 +54,15 @@ public sealed record ReconcileResult
     public TimeSpan? RequeueAfter { get; init; }
 
     public static ReconcileResult After(TimeSpan delay) => new() { RequeueAfter = delay };
+
+    /// <summary>
+    /// Nothing of this pass is written to the status (not even observedGeneration): the object has
+    /// nothing to say yet, e.g. a new object whose references are still being created.
+    /// </summary>
+    public bool Unrecorded { get; init; }
+
+    /// <summary>Look again after <paramref name="delay"/>, writing nothing now.</summary>
+    public static ReconcileResult Quietly(TimeSpan delay) => new() { RequeueAfter = delay, Unrecorded = true };
 }
 
 /// <summary>How the platform side of a deletion stands.</summary>

@@ -113,7 +113,8 @@ public sealed partial class ReconcileLoop<T>(
         var readyBefore = conditions[ConditionTypes.Ready]?.Status;
         // A save in the middle of the pass (before a create, say) carries what the pass's own end
         // would write, so that the end finds nothing left to write.
-        var context = new ReconcileContext<T>(entity, conditions, events.For(entity),
+        var sink = new PassEvents(events.For(entity));
+        var context = new ReconcileContext<T>(entity, conditions, sink,
             token => SaveAsync(Handled(entity, conditions), baseline, token));
         ReconcileResult result;
         try
@@ -127,8 +128,13 @@ public sealed partial class ReconcileLoop<T>(
             throw;
         }
 
+        if (result.Unrecorded)
+        {
+            return new(ReconcileOutcome.RequeueAfter, result.RequeueAfter ?? TimeSpan.Zero);
+        }
+
         await SaveAsync(Handled(entity, conditions), baseline, cancellationToken).ConfigureAwait(false);
-        ReportTransition(context, readyBefore);
+        ReportTransition(context, readyBefore, sink.Published);
         return result.RequeueAfter is { } after ? new(ReconcileOutcome.RequeueAfter, after) : new(ReconcileOutcome.Done);
     }
 
@@ -242,9 +248,10 @@ public sealed partial class ReconcileLoop<T>(
         public JsonObject Status { get; set; } = status;
     }
 
-    // One log line per change of Ready. Events are the actions' own (Creating, Updating, a stall's
-    // warning…): a second one for the same change would only double the API server's writes.
-    private void ReportTransition(ReconcileContext<T> context, ConditionStatus? readyBefore)
+    // One log line per change of Ready. Events are the actions' own (Creating, Updating, a refusal):
+    // a change of Ready is published only when it lands in Stalled and the pass said nothing of it,
+    // so that a problem a person must act on always has its Warning, and nothing is said twice.
+    private void ReportTransition(ReconcileContext<T> context, ConditionStatus? readyBefore, bool published)
     {
         var ready = context.Conditions[ConditionTypes.Ready];
         if (ready is null || ready.Status == readyBefore)
@@ -253,6 +260,22 @@ public sealed partial class ReconcileLoop<T>(
         }
 
         LogReady(ready.Status, ready.Reason, ready.Message);
+        if (!published && context.Conditions[ConditionTypes.Stalled]?.Status == ConditionStatus.True)
+        {
+            context.Events.Publish(warning: true, ready.Reason, "Reconcile", ready.Message);
+        }
+    }
+
+    // The events of one pass, and whether it published any.
+    private sealed class PassEvents(IEventSink inner) : IEventSink
+    {
+        public bool Published { get; private set; }
+
+        public void Publish(bool warning, string reason, string action, string note)
+        {
+            Published = true;
+            inner.Publish(warning, reason, action, note);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ready is {Status} ({Reason}): {Message}")]

@@ -28,6 +28,9 @@ public sealed class TestVlanReconciler : IReconciler<Vlan>
 
     public int CallsFor(string name) => _calls.GetValueOrDefault(name);
 
+    /// <summary>An event each pass publishes about its object, as a kind's action would (null: none).</summary>
+    public (string Reason, string Note)? Action { get; init; }
+
     public Task<ReconcileResult> ReconcileAsync(ReconcileContext<Vlan> context, CancellationToken cancellationToken)
     {
         _calls.AddOrUpdate(context.Key.Name, 1, (_, n) => n + 1);
@@ -35,6 +38,11 @@ public sealed class TestVlanReconciler : IReconciler<Vlan>
         status.ExternalId = $"vlan-{context.Key.Name}";
         status.VlanId = 100;
         status.AvailabilityZones = [.. context.Entity.Spec.AvailabilityZones];
+        if (Action is { } action)
+        {
+            context.Events.Publish(warning: false, action.Reason, action.Reason, action.Note);
+        }
+
         context.Conditions.MarkReady("Provisioned", "The VLAN matches its spec.");
         return Task.FromResult(ReconcileResult.Done);
     }

@@ -10,9 +10,9 @@ namespace CloudTemple.Operator.IntegrationTests.Runtime;
 public sealed class EventTests(ControlPlaneFixture fixture, ITestOutputHelper output) : RuntimeTestBase(fixture, output)
 {
     [Fact]
-    public async Task AChangeOfReady_IsPublishedAsAnEvent_AboutTheObject()
+    public async Task TheActionOfAPass_IsPublishedAsAnEvent_AboutTheObject_AndTheChangeOfReadyIsNotPublishedAgain()
     {
-        var reconciler = new TestVlanReconciler();
+        var reconciler = new TestVlanReconciler { Action = ("Configured", "Configured VLAN 100 on the platform.") };
         await using var host = StartRuntime(reconciler);
         await ApplyVlanAsync("app", "PAR7S");
         var vlan = await WaitForVlanAsync("app", v => IsReadyAt(v, 1), "Ready");
@@ -23,12 +23,16 @@ public sealed class EventTests(ControlPlaneFixture fixture, ITestOutputHelper ou
             Deadline, "an event about the Vlan");
 
         var published = events.Items.Single(e => e.Regarding.Name == "app");
-        Assert.Equal("Provisioned", published.Reason);
+        Assert.Equal("Configured", published.Reason);
         Assert.Equal("Normal", published.Type);
-        Assert.Equal("The VLAN matches its spec.", published.Note);
+        Assert.Equal("Configured VLAN 100 on the platform.", published.Note);
         Assert.Equal(EventRecorder.ReportingController, published.ReportingController);
         Assert.Equal("Vlan", published.Regarding.Kind);
         Assert.Equal(vlan!.Metadata.Uid, published.Regarding.Uid);
+
+        // Ready went from nothing to True in that pass: the log says so, no second event does
+        // (the recorder counts each event as it publishes it, before its write).
+        Assert.Equal(1, host.Runtime.Metrics.Events.WithLabels("vlan", "published").Value);
     }
 
     [Fact]

@@ -89,7 +89,9 @@ public sealed class ManagedReconciler<T, TResource> : IReconciler<T>
             if (resolved is null)
             {
                 // ReferencesReady names them; a reference becoming Ready wakes the object at once.
-                return Outcome.Progressing(Reasons.WaitingForReferences, unready!, _options.ReferencePollInterval);
+                return IsNew(context.Entity)
+                    ? Outcome.Quietly(Reasons.WaitingForReferences, unready!, _options.ReferencePollInterval)
+                    : Outcome.Progressing(Reasons.WaitingForReferences, unready!, _options.ReferencePollInterval);
             }
 
             references = resolved;
@@ -111,6 +113,12 @@ public sealed class ManagedReconciler<T, TResource> : IReconciler<T>
         status.CreatePendingSince = null;
         return await new ChangeSender<T, TResource>(client, context, _polls, _options, _kind.Noun).ConvergeAsync(observed, observe, cancellationToken).ConfigureAwait(false);
     }
+
+    // A new object that has said nothing yet, created within the quiet wait.
+    private bool IsNew(T entity) =>
+        entity.CommonStatus.Conditions.All(c => c.Type != ConditionTypes.Ready)
+        && entity.Metadata.CreationTimestamp is { } created
+        && _options.Clock.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) < _options.QuietReferenceWait;
 
     // Null once the operation in flight has ended well; otherwise how this pass ends.
     private async Task<Outcome?> InFlightAsync(IPlatform platform, ReconcileContext<T> context, string activity, ExternalClient<T, TResource> client, CancellationToken cancellationToken)

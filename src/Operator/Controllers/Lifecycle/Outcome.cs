@@ -24,6 +24,9 @@ public sealed record Outcome
     /// <summary>When to look again; null: at the next periodic resync.</summary>
     public TimeSpan? After { get; private init; }
 
+    /// <summary>Whether the pass writes nothing at all (<see cref="ReconcileResult.Unrecorded"/>).</summary>
+    public bool Unrecorded { get; private init; }
+
     /// <summary>Whether a Warning event tells it too (a refusal, a manual order).</summary>
     public bool Warn { get; private init; }
 
@@ -39,6 +42,9 @@ public sealed record Outcome
     /// <summary>Work in flight: look again after <paramref name="after"/>.</summary>
     public static Outcome Progressing(string reason, string message, TimeSpan after) => new(OutcomeKind.Reconciling, reason, message) { After = after };
 
+    /// <summary>Nothing to say yet: look again after <paramref name="after"/>, writing nothing now.</summary>
+    public static Outcome Quietly(string reason, string message, TimeSpan after) => new(OutcomeKind.Reconciling, reason, message) { After = after, Unrecorded = true };
+
     /// <summary>The answer to a write was lost: the next pass reads the platform before writing again.</summary>
     public static Outcome Unknown(string what, TimeSpan after) =>
         Progressing(Reasons.OutcomeUnknown, $"The platform's answer to {what} was lost; the operator reads the platform again before sending anything.", after);
@@ -47,6 +53,11 @@ public sealed record Outcome
     public ReconcileResult Apply<T>(ReconcileContext<T> context)
         where T : class, Entities.ICustomResource
     {
+        if (Unrecorded)
+        {
+            return ReconcileResult.Quietly(After ?? TimeSpan.Zero);
+        }
+
         Mark(context.Conditions);
         if (Warn)
         {

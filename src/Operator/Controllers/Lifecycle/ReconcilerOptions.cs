@@ -24,4 +24,14 @@ public sealed record ReconcilerOptions
     /// when a reference becomes Ready (OperatorRuntime.AddReferences), so this is only a fallback.
     /// </summary>
     public TimeSpan ReferencePollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a new object (no Ready condition yet) waits for references being created without
+    /// writing its status: applied together, a Cpool and the volumes on it need not each write
+    /// "waiting" first. Past it, or once the object has said anything, WaitingForReferences is written.
+    /// </summary>
+    public TimeSpan QuietReferenceWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock of the objects' ages.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -252,7 +252,17 @@ internal sealed class PlatformSession : IDisposable
         }
 
         var notBefore = Later(written.AcceptedAt, Options.Clock.GetUtcNow() - Options.ListInterval);
-        var listing = await ListAsync<JsonElement>(ActivitiesList, notBefore, cancellationToken).ConfigureAwait(false);
+        Listing<JsonElement> listing;
+        try
+        {
+            listing = await ListAsync<JsonElement>(ActivitiesList, notBefore, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PlatformException)
+        {
+            // The list is an economy, never a dependency: the activity's own route answers instead.
+            return null;
+        }
+
         foreach (var activity in listing.Items)
         {
             if (Property(activity, "id") == activityId)
