@@ -100,6 +100,8 @@ internal static class RunCommand
             json.UseUtcTimestamp = true;
             json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
+        // Not four lines per request for every probe and scrape: ASP.NET Core's warnings and errors only.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Self-managed certificates are made in the background (WebhookCertificates.Ready): the
         // controllers do not wait for them, and a TLS handshake that comes before them waits in Current.
         using var certificates = webhook is null || webhook.CertificateDirectory is not null ? null : new WebhookCertificates(webhook.DnsNames);
