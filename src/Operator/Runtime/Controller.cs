@@ -48,6 +48,15 @@ public sealed partial class Controller<T>(
     private volatile WorkQueue<ObjectKey>? _queue;
     private volatile TaskCompletionSource? _firstReconciled;
 
+    /// <summary>How often a worker looks whether the caches have synced, before its first reconcile.</summary>
+    private static readonly TimeSpan s_syncPoll = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Whether the caches the reconciles read have all listed; set by the runtime to every registered
+    /// controller's (reconcilers read other kinds too); unset, this controller's own.
+    /// </summary>
+    internal Func<bool>? CachesSynced { get; set; }
+
     public event Action<ICustomResource>? ReadinessChanged;
 
     public string Name => _info.ControllerName;
@@ -173,6 +182,16 @@ public sealed partial class Controller<T>(
 
     private async Task WorkAsync(WorkQueue<ObjectKey> queue, DelayedScheduler<ObjectKey> scheduler, ReconcileLoop<T> loop, Task? firstReconciled, CancellationToken cancellationToken)
     {
+        // Reconciles read references and usage through the informer caches (CachedNamespaceView); a
+        // kind not listed yet is read from the API server instead: a whole list of it, as JSON, per
+        // reconcile and per worker (10,000 objects: the resident set went from 210 to 755 MiB within
+        // 30 s). So, as controller-runtime does, no reconcile starts before every cache has listed;
+        // keys are queued meanwhile.
+        while (!(CachesSynced?.Invoke() ?? HasSynced))
+        {
+            await Task.Delay(s_syncPoll, cancellationToken).ConfigureAwait(false);
+        }
+
         if (firstReconciled is not null && options.FirstReconcileAlone > TimeSpan.Zero)
         {
             using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

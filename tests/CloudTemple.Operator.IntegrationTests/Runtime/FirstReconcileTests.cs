@@ -5,11 +5,14 @@ using Xunit.Abstractions;
 
 namespace CloudTemple.Operator.IntegrationTests.Runtime;
 
-/// <summary>A controller's first reconcile runs alone (RuntimeOptions.FirstReconcileAlone), then every worker runs.</summary>
+/// <summary>
+/// No reconcile starts before every cache has listed; then a controller's first reconcile runs alone
+/// (RuntimeOptions.FirstReconcileAlone), then every worker runs.
+/// </summary>
 public sealed class FirstReconcileTests(ControlPlaneFixture fixture, ITestOutputHelper output) : RuntimeTestBase(fixture, output)
 {
     [Fact]
-    public async Task TheFirstReconcile_RunsAlone_ThenTheWorkersReconcileTogether()
+    public async Task TheFirstReconcile_WaitsForTheCaches_RunsAlone_ThenTheWorkersReconcileTogether()
     {
         foreach (var name in new[] { "first-a", "first-b", "first-c", "first-d" })
         {
@@ -18,8 +21,10 @@ public sealed class FirstReconcileTests(ControlPlaneFixture fixture, ITestOutput
 
         var reconciler = new OverlapRecorder();
         await using var host = StartRuntime(reconciler, o => o with { Parallelism = 4, FirstReconcileAlone = TimeSpan.FromSeconds(20) });
+        reconciler.Runtime.SetResult(host.Runtime);
         await reconciler.AllSeen.Task.WaitAsync(Deadline);
 
+        Assert.True(reconciler.SyncedAtFirst, "the first reconcile started before every cache had listed");
         Output($"reconciles running at once when each started: {string.Join(", ", reconciler.RunningAtStart)}");
         Assert.Equal(1, reconciler.RunningAtStart[0]);
         Assert.True(reconciler.FirstEndedBeforeAnotherStarted, "another reconcile started while the first was running");
@@ -38,13 +43,19 @@ public sealed class FirstReconcileTests(ControlPlaneFixture fixture, ITestOutput
 
         public TaskCompletionSource AllSeen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public TaskCompletionSource<OperatorRuntime> Runtime { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool SyncedAtFirst { get; private set; }
+
         public async Task<ReconcileResult> ReconcileAsync(ReconcileContext<Vlan> context, CancellationToken cancellationToken)
         {
+            var synced = (await Runtime.Task.WaitAsync(cancellationToken)).IsReady;
             bool first;
             lock (_lock)
             {
                 _running++;
                 first = RunningAtStart.Count == 0;
+                SyncedAtFirst |= first && synced;
                 if (!first && !_firstDone)
                 {
                     FirstEndedBeforeAnotherStarted = false;
