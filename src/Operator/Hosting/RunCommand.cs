@@ -87,6 +87,11 @@ internal static class RunCommand
     public static async Task<int> RunAsync(
         string? kubeconfig, RuntimeOptions options, Endpoints endpoints, WebhookOptions? webhook, string? platformUrl, CredentialsPolicy credentials, CancellationToken cancellationToken)
     {
+        // Made at once, on another thread: a kubeconfig is YAML, whose reader costs a cold process a
+        // few hundred milliseconds of JIT, which the host's own start-up overlaps.
+        var connecting = Task.Run(() => new Kubernetes(kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
+            ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)), cancellationToken);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(json =>
@@ -95,6 +100,10 @@ internal static class RunCommand
             json.UseUtcTimestamp = true;
             json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
+        // Not four lines per request for every probe and scrape: ASP.NET Core's warnings and errors only.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Self-managed certificates are made in the background (WebhookCertificates.Ready): the
+        // controllers do not wait for them, and a TLS handshake that comes before them waits in Current.
         using var certificates = webhook is null || webhook.CertificateDirectory is not null ? null : new WebhookCertificates(webhook.DnsNames);
         using var mounted = webhook?.CertificateDirectory is { } directory ? new MountedCertificate(directory) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -113,10 +122,7 @@ internal static class RunCommand
             }
         });
 
-        var config = kubeconfig is null && KubernetesClientConfiguration.IsInCluster()
-            ? KubernetesClientConfiguration.InClusterConfig()
-            : KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig);
-        var client = new Kubernetes(config);
+        var client = await connecting.ConfigureAwait(false);
         builder.Services.AddSingleton<IKubernetes>(client);
         var setup = new PlatformSetup(options.Platform, platformUrl is null ? null : new Uri(platformUrl), PlatformSetup.FromEnvironment(), credentials);
         var platformServices = PlatformServices.For(client, setup);

@@ -46,6 +46,16 @@ public sealed partial class Controller<T>(
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private volatile Informer<T>[] _informers = [];
     private volatile WorkQueue<ObjectKey>? _queue;
+    private volatile TaskCompletionSource? _firstReconciled;
+
+    /// <summary>How often a worker looks whether the caches have synced, before its first reconcile.</summary>
+    private static readonly TimeSpan s_syncPoll = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Whether the caches the reconciles read have all listed; set by the runtime to every registered
+    /// controller's (reconcilers read other kinds too); unset, this controller's own.
+    /// </summary>
+    internal Func<bool>? CachesSynced { get; set; }
 
     public event Action<ICustomResource>? ReadinessChanged;
 
@@ -96,9 +106,12 @@ public sealed partial class Controller<T>(
         LogStarting(Name, options.Parallelism, options.Namespaces.Count > 0 ? string.Join(',', options.Namespaces) : "all namespaces");
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The first worker reconciles alone until its first reconcile ends (RuntimeOptions.FirstReconcileAlone).
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _firstReconciled = first;
         var tasks = informers.Select(i => Observe(i.RunAsync(stop.Token), $"the informer of {i.Name}", stop.Token))
             .Append(Observe(scheduler.RunAsync(stop.Token), "the resync scheduler", stop.Token))
-            .Concat(Enumerable.Range(0, options.Parallelism).Select(_ => Observe(WorkAsync(queue, scheduler, loop, stop.Token), "a worker", stop.Token)))
+            .Concat(Enumerable.Range(0, options.Parallelism).Select(i => Observe(WorkAsync(queue, scheduler, loop, i == 0 ? null : first.Task, stop.Token), "a worker", stop.Token)))
             .ToList();
         try
         {
@@ -169,8 +182,25 @@ public sealed partial class Controller<T>(
     private static bool SameAnnotations(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
         (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(kv => b!.TryGetValue(kv.Key, out var v) && v == kv.Value));
 
-    private async Task WorkAsync(WorkQueue<ObjectKey> queue, DelayedScheduler<ObjectKey> scheduler, ReconcileLoop<T> loop, CancellationToken cancellationToken)
+    private async Task WorkAsync(WorkQueue<ObjectKey> queue, DelayedScheduler<ObjectKey> scheduler, ReconcileLoop<T> loop, Task? firstReconciled, CancellationToken cancellationToken)
     {
+        // Reconciles read references and usage through the informer caches (CachedNamespaceView); a
+        // kind not listed yet is read from the API server instead: a whole list of it, as JSON, per
+        // reconcile and per worker (10,000 objects: the resident set went from 210 to 755 MiB within
+        // 30 s). So, as controller-runtime does, no reconcile starts before every cache has listed;
+        // keys are queued meanwhile.
+        while (!(CachesSynced?.Invoke() ?? HasSynced))
+        {
+            await Task.Delay(s_syncPoll, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (firstReconciled is not null && options.FirstReconcileAlone > TimeSpan.Zero)
+        {
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            await Task.WhenAny(firstReconciled, Task.Delay(options.FirstReconcileAlone, _time, waiting.Token)).ConfigureAwait(false);
+            await waiting.CancelAsync().ConfigureAwait(false);
+        }
+
         while (true)
         {
             var (ok, key) = await queue.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -232,6 +262,7 @@ public sealed partial class Controller<T>(
                 metrics.WorkDuration.WithLabels(Name).Observe(elapsed);
                 metrics.ActiveWorkers.WithLabels(Name).Dec();
                 queue.Done(key);
+                _firstReconciled?.TrySetResult();
             }
         }
     }

@@ -8,7 +8,7 @@ using k8s.Autorest;
 namespace CloudTemple.Operator.Runtime;
 
 /// <summary>
-/// Lists (in pages) and watches (with bookmarks) one custom kind, in one namespace or in all, as raw
+/// Lists (a page at a time) and watches (with bookmarks) one custom kind, in one namespace or in all, as raw
 /// JSON: the informer decodes each object on its own, so that one it cannot read fails alone.
 /// </summary>
 public sealed class CustomObjectListWatcher<T>(IKubernetes client, string? namespaceName, int pageSize = 500) : IListWatcher<T>
@@ -18,11 +18,9 @@ public sealed class CustomObjectListWatcher<T>(IKubernetes client, string? names
 
     public string? Namespace => namespaceName;
 
-    public async Task<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+    public async IAsyncEnumerable<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var items = new List<JsonObject>();
         string? continueToken = null;
-        string resourceVersion;
         do
         {
             var page = namespaceName is null
@@ -32,15 +30,14 @@ public sealed class CustomObjectListWatcher<T>(IKubernetes client, string? names
                 : await client.CustomObjects.ListNamespacedCustomObjectAsync<JsonObject>(
                     _info.Group, _info.Version, namespaceName, _info.Plural, continueParameter: continueToken, limit: pageSize,
                     cancellationToken: cancellationToken).ConfigureAwait(false);
-            items.AddRange((page["items"]?.AsArray() ?? []).OfType<JsonObject>());
-
             var metadata = page["metadata"]!;
-            resourceVersion = (string)metadata["resourceVersion"]!;
             continueToken = (string?)metadata["continue"];
+
+            // One page at a time: the caller has read it before the next is asked for, so a list of
+            // any length never holds more than a page of raw JSON.
+            yield return ([.. (page["items"]?.AsArray() ?? []).OfType<JsonObject>()], (string)metadata["resourceVersion"]!);
         }
         while (!string.IsNullOrEmpty(continueToken));
-
-        return (items, resourceVersion);
     }
 
     public async IAsyncEnumerable<(WatchEventType Type, JsonObject Object)> WatchAsync(

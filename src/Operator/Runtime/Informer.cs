@@ -96,13 +96,12 @@ public sealed partial class Informer<T>(
             {
                 if (resourceVersion is null)
                 {
-                    var list = await source.ListAsync(cancellationToken).ConfigureAwait(false);
-                    Replace(list.Items);
-                    resourceVersion = list.ResourceVersion;
+                    var (count, listedVersion) = await ListAsync(cancellationToken).ConfigureAwait(false);
+                    resourceVersion = listedVersion;
                     _metrics.Listed();
                     _lastFailure = null;
                     _synced.TrySetResult();
-                    LogListed(list.Items.Count, resourceVersion);
+                    LogListed(count, resourceVersion);
                 }
 
                 var timeout = _options.WatchTimeout * (1 + Random.Shared.NextDouble());
@@ -260,31 +259,21 @@ public sealed partial class Informer<T>(
         skipped?.Invoke(failure);
     }
 
-    // After a (re)list: every listed object is an add or an update, every cached one not listed a delete.
-    private void Replace(IReadOnlyList<JsonObject> items)
+    // A (re)list, a page at a time: every listed object is an add or an update as soon as its page
+    // arrives (so the workers start on the first page, and no more than a page of raw JSON is held);
+    // once the last page is in, every cached object not listed is a delete.
+    private async Task<(int Count, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
     {
         var listed = new HashSet<ObjectKey>();
-        foreach (var json in items)
+        string? resourceVersion = null;
+        await foreach (var (items, pageVersion) in source.ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!EntityDecoder.TryDecode<T>(CachedShape.Trim(json), out var entity, out var failure))
+            foreach (var json in items)
             {
-                Skip(WatchEventType.Modified, failure);
-                if (failure.Key is { } skippedKey)
-                {
-                    listed.Add(skippedKey);
-                }
-
-                continue;
+                Listed(json, listed);
             }
 
-            var key = ObjectKey.Of(entity);
-            listed.Add(key);
-            if (_cache.TryGetValue(key, out var old) && old.Metadata.ResourceVersion == entity.Metadata.ResourceVersion)
-            {
-                continue;
-            }
-
-            Apply(WatchEventType.Modified, entity);
+            resourceVersion = pageVersion;
         }
 
         foreach (var (key, entity) in _cache)
@@ -299,6 +288,31 @@ public sealed partial class Informer<T>(
         {
             _skipped.TryRemove(key, out _);
         }
+
+        return (listed.Count, resourceVersion ?? throw new InvalidOperationException($"The list of {Name} ended without a page."));
+    }
+
+    private void Listed(JsonObject json, HashSet<ObjectKey> listed)
+    {
+        if (!EntityDecoder.TryDecode<T>(CachedShape.Trim(json), out var entity, out var failure))
+        {
+            Skip(WatchEventType.Modified, failure);
+            if (failure.Key is { } skippedKey)
+            {
+                listed.Add(skippedKey);
+            }
+
+            return;
+        }
+
+        var key = ObjectKey.Of(entity);
+        listed.Add(key);
+        if (_cache.TryGetValue(key, out var old) && old.Metadata.ResourceVersion == entity.Metadata.ResourceVersion)
+        {
+            return;
+        }
+
+        Apply(WatchEventType.Modified, entity);
     }
 
     private static string Describe(Exception e) => BoundedText.Truncate($"{e.GetType().Name}: {e.Message}", 300);
@@ -329,8 +343,11 @@ public interface IListWatcher<T>
     /// <summary>The namespace listed; null for every namespace.</summary>
     string? Namespace { get; }
 
-    /// <summary>Every object, and the resourceVersion of the list.</summary>
-    Task<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Every object, a page at a time, each page with the resourceVersion of the list (the same on
+    /// every page of one list). The next page is asked for once the caller has read the previous one.
+    /// </summary>
+    IAsyncEnumerable<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// The changes after <paramref name="resourceVersion"/>, bookmarks included, until the server

@@ -48,7 +48,11 @@ public sealed class OperatorRuntime : IDisposable
     public OperatorRuntime AddController<T>(IReconciler<T> reconciler)
         where T : class, ICustomResource
     {
-        _controllers.Add(new Controller<T>(_client, reconciler, _options, Metrics, _events, _loggers.CreateLogger($"CloudTemple.Operator.Controllers.{typeof(T).Name}"), _time));
+        _controllers.Add(new Controller<T>(_client, reconciler, _options, Metrics, _events, _loggers.CreateLogger($"CloudTemple.Operator.Controllers.{typeof(T).Name}"), _time)
+        {
+            // Reconcilers read every registered kind from the caches: their workers wait for all of them.
+            CachesSynced = () => _controllers.TrueForAll(c => c.HasSynced),
+        });
         return this;
     }
 

@@ -9,6 +9,14 @@ public sealed record RuntimeOptions
     /// <summary>Reconciles that may run at once per kind.</summary>
     public int Parallelism { get; init; } = 4;
 
+    /// <summary>
+    /// How long, at most, the other workers of a controller wait for its first reconcile when it
+    /// starts; zero starts every worker at once. In a cold process one reconcile alone is done in a
+    /// fraction of the time that <see cref="Parallelism"/> of them started together take: they share
+    /// the JIT of the same code and the cores, and all finish late.
+    /// </summary>
+    public TimeSpan FirstReconcileAlone { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often each object is reconciled when nothing changes, to detect drift (±10 % jitter).</summary>
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
 

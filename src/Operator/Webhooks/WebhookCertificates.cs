@@ -11,6 +11,13 @@ namespace CloudTemple.Operator.Webhooks;
 /// its life have passed, the CA when less than a quarter of its life remains; the CA bundle then
 /// holds both CAs, so the API server trusts the old and new serving certificates during the change.
 /// </summary>
+/// <remarks>
+/// The first pair is made in the background, off the start-up's critical path: in a cold process the
+/// keys, the signature, the PKCS#12 round trip and their JIT take a tenth of a second or more, which
+/// the controllers need not wait for. <see cref="Ready"/> completes once it is made; until then
+/// <see cref="Current"/> and <see cref="CaBundle"/> wait for it (the TLS handshake of a webhook call
+/// that comes that early waits too, rather than failing), and nothing registers a CA bundle before it.
+/// </remarks>
 public sealed class WebhookCertificates : IDisposable
 {
     private readonly Lock _lock = new();
@@ -18,9 +25,10 @@ public sealed class WebhookCertificates : IDisposable
     private readonly TimeProvider _time;
     private readonly TimeSpan _caLifetime;
     private readonly TimeSpan _servingLifetime;
-    private X509Certificate2 _ca;
+    private readonly Task _first;
+    private X509Certificate2? _ca;
     private X509Certificate2? _previousCa;
-    private X509Certificate2 _serving;
+    private X509Certificate2? _serving;
 
     public WebhookCertificates(IReadOnlyList<string> dnsNames, TimeProvider? time = null, TimeSpan? caLifetime = null, TimeSpan? servingLifetime = null)
     {
@@ -28,9 +36,19 @@ public sealed class WebhookCertificates : IDisposable
         _time = time ?? TimeProvider.System;
         _caLifetime = caLifetime ?? TimeSpan.FromDays(365);
         _servingLifetime = servingLifetime ?? TimeSpan.FromDays(30);
-        _ca = NewCa();
-        _serving = NewServing(_ca);
+        _first = Task.Run(() =>
+        {
+            var ca = NewCa();
+            var serving = NewServing(ca);
+            lock (_lock)
+            {
+                (_ca, _serving) = (ca, serving);
+            }
+        });
     }
+
+    /// <summary>Completes once the first CA and serving certificate are made.</summary>
+    public Task Ready => _first;
 
     /// <summary>Raised after a renewal, with the new CA bundle to inject.</summary>
     public event Action<string>? Renewed;
@@ -40,9 +58,10 @@ public sealed class WebhookCertificates : IDisposable
     {
         get
         {
+            WaitForFirst();
             lock (_lock)
             {
-                return _serving;
+                return _serving!;
             }
         }
     }
@@ -52,9 +71,10 @@ public sealed class WebhookCertificates : IDisposable
     {
         get
         {
+            WaitForFirst();
             lock (_lock)
             {
-                var bundle = new StringBuilder(_ca.ExportCertificatePem()).Append('\n');
+                var bundle = new StringBuilder(_ca!.ExportCertificatePem()).Append('\n');
                 if (_previousCa is not null && _previousCa.NotAfter > _time.GetUtcNow().UtcDateTime)
                 {
                     bundle.Append(_previousCa.ExportCertificatePem()).Append('\n');
@@ -69,11 +89,12 @@ public sealed class WebhookCertificates : IDisposable
     public bool RenewIfDue()
     {
         string bundle;
+        WaitForFirst();
         lock (_lock)
         {
             var now = _time.GetUtcNow().UtcDateTime;
-            var renewCa = _ca.NotAfter - now < _caLifetime / 4;
-            var renewServing = renewCa || _serving.NotAfter - now < _servingLifetime / 3;
+            var renewCa = _ca!.NotAfter - now < _caLifetime / 4;
+            var renewServing = renewCa || _serving!.NotAfter - now < _servingLifetime / 3;
             if (!renewServing)
             {
                 return false;
@@ -88,7 +109,7 @@ public sealed class WebhookCertificates : IDisposable
 
             var old = _serving;
             _serving = NewServing(_ca);
-            old.Dispose();
+            old?.Dispose();
         }
 
         bundle = CaBundle;
@@ -108,10 +129,21 @@ public sealed class WebhookCertificates : IDisposable
 
     public void Dispose()
     {
-        _ca.Dispose();
+        try
+        {
+            _first.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Nothing was made: nothing to dispose of.
+        }
+
+        _ca?.Dispose();
         _previousCa?.Dispose();
-        _serving.Dispose();
+        _serving?.Dispose();
     }
+
+    private void WaitForFirst() => _first.GetAwaiter().GetResult();
 
     private X509Certificate2 NewCa()
     {

@@ -29,6 +29,8 @@ public sealed partial class WebhookService(WebhookCertificates certificates, Web
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The certificate is made in the background at start; the CA bundle is registered once it is.
+        await certificates.Ready.WaitAsync(stoppingToken).ConfigureAwait(false);
         await RegisterAsync(certificates.CaBundle, stoppingToken).ConfigureAwait(false);
         certificates.Renewed += bundle => _ = RegisterAsync(bundle, stoppingToken);
         try

@@ -96,6 +96,30 @@ public sealed class InformerTests
     }
 
     [Fact]
+    public async Task AListInPages_ReportsEachPageBeforeAskingForTheNext_AndDeletesOnlyAfterTheLastPage()
+    {
+        var source = new ScriptedSource();
+        source.PagedLists.Enqueue([([Vlan("a", "1"), Vlan("gone", "2")], "10")]);
+        source.PagedLists.Enqueue([([Vlan("a", "1"), Vlan("b", "12")], "20"), ([Vlan("c", "13")], "20"), ([], "20")]);
+        var pageWhenSeen = new Dictionary<string, int>();
+        var run = StartObserved(source, e => pageWhenSeen[$"{e.Type} {e.Object.Metadata.Name}"] = source.PagesRead);
+        var watch = await source.NextWatch();
+        Assert.Equal("10", watch.ResourceVersion);
+        pageWhenSeen.Clear();
+
+        watch.Expire();
+
+        var after = await source.NextWatch();
+        Assert.Equal("20", after.ResourceVersion);
+        // Page 1 was the first list; the re-list is pages 2 to 4, the last one empty.
+        Assert.Equal(
+            new Dictionary<string, int> { ["Added b"] = 2, ["Added c"] = 3, ["Deleted gone"] = 4 },
+            pageWhenSeen);
+        Assert.Equal(["a", "b", "c"], run.Informer.Cache.Keys.Select(k => k.Name).Order());
+        await run.StopAsync();
+    }
+
+    [Fact]
     public async Task AFailingWatch_IsRetried_FromTheSameResourceVersion_WithoutAReList()
     {
         var source = new ScriptedSource();
@@ -350,10 +374,27 @@ public sealed class InformerTests
 
         public int ListCount { get; private set; }
 
-        public Task<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> ListAsync(CancellationToken cancellationToken)
+        /// <summary>Lists in pages; when there are any, they are used instead of <see cref="Lists"/>.</summary>
+        public Queue<(IReadOnlyList<JsonObject> Items, string ResourceVersion)[]> PagedLists { get; } = new();
+
+        /// <summary>Pages handed out so far, over every list.</summary>
+        public int PagesRead { get; private set; }
+
+        public async IAsyncEnumerable<(IReadOnlyList<JsonObject> Items, string ResourceVersion)> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
             ListCount++;
-            return ListFailure is { } failure ? Task.FromException<(IReadOnlyList<JsonObject>, string)>(failure) : Task.FromResult(Lists.Dequeue());
+            if (ListFailure is { } failure)
+            {
+                throw failure;
+            }
+
+            var pages = PagedLists.Count > 0 ? PagedLists.Dequeue() : [Lists.Dequeue()];
+            foreach (var page in pages)
+            {
+                await Task.Yield();
+                PagesRead++;
+                yield return page;
+            }
         }
 
         public async IAsyncEnumerable<(WatchEventType Type, JsonObject Object)> WatchAsync(

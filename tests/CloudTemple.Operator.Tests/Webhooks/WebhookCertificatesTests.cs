@@ -22,6 +22,17 @@ public sealed class WebhookCertificatesTests
     }
 
     [Fact]
+    public async Task TheFirstCertificate_IsMadeInTheBackground_AndReadyCompletesOnceItIs()
+    {
+        using var certificates = new WebhookCertificates(["svc"], _time);
+
+        await certificates.Ready.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(certificates.Current.HasPrivateKey);
+        Assert.True(ChainsTo(certificates.Current, certificates.CaBundle));
+    }
+
+    [Fact]
     public void TheServingCertificate_IsRenewedAfterTwoThirdsOfItsLife_AndTheNewBundleIsAnnounced()
     {
         using var certificates = new WebhookCertificates(["svc"], _time, servingLifetime: TimeSpan.FromDays(30));
