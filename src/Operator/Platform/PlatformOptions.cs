@@ -58,8 +58,14 @@ public sealed record PlatformOptions
     /// </summary>
     public int ActivityListAbove { get; init; } = 4;
 
-    /// <summary>The least time between two lists of one collection: the readers in between share the next one.</summary>
-    public TimeSpan ListInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// The least time between two lists of one collection while its product's budget has requests
+    /// waiting (a list then takes a write's turn): the readers in between share the next one.
+    /// </summary>
+    public TimeSpan ListInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The least time between two lists of one collection while its product's budget has room.</summary>
+    public TimeSpan IdleListInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The fraction of failed attempts in <see cref="BreakerSamplingDuration"/> that opens the circuit.</summary>
     public double BreakerFailureRatio { get; init; } = 0.5;

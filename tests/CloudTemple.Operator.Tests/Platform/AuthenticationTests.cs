@@ -40,7 +40,7 @@ public sealed class AuthenticationTests
         var serverClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         // No list is fresh enough to serve a second read: it goes to the server, with the token it has expired.
         await using var harness = await PlatformHarness.StartAsync(
-            s => s with { Clock = serverClock }, c => c with { ListFreshness = TimeSpan.Zero, ListInterval = TimeSpan.Zero });
+            s => s with { Clock = serverClock }, c => c with { ListFreshness = TimeSpan.Zero, ListInterval = TimeSpan.Zero, IdleListInterval = TimeSpan.Zero });
         var cpool = await harness.Platform.Compute.FindCpoolByNameAsync("prod-par7s");
 
         serverClock.Advance(TimeSpan.FromMinutes(10));

@@ -13,7 +13,8 @@ internal sealed record Listing<T>(IReadOnlyList<T> Items, bool Complete, DateTim
 /// The platform's collections as one set of credentials sees them, listed once and shared by every
 /// reconcile that reads them: a reader is served the latest list when it is recent enough, or joins
 /// the list in flight, or starts the next one (never more than one list in flight per collection, and
-/// never two within <see cref="PlatformOptions.ListInterval"/>). Recent enough means asked within
+/// never two within <see cref="PlatformOptions.ListInterval"/>, or <see cref="PlatformOptions.IdleListInterval"/>
+/// while the collection's product has budget to spare). Recent enough means asked within
 /// <see cref="PlatformOptions.ListFreshness"/>, and after the last write or operation end that touched
 /// the item read (<see cref="Touch"/>): a reader never sees a resource as it was before its own write.
 /// </summary>
@@ -27,8 +28,11 @@ internal sealed class ObservationCache(PlatformOptions options)
     public int Lists => _collections.Values.Cast<ICollection>().Sum(c => c.Lists);
 
     /// <summary>The collection at <paramref name="route"/>, listed by <paramref name="fetch"/> when it must be.</summary>
-    public Collection<T> Of<T>(string route, Func<CancellationToken, Task<(List<T> Items, bool Complete)>> fetch) =>
-        (Collection<T>)_collections.GetOrAdd(route, _ => new Collection<T>(fetch, options));
+    /// <param name="route">The collection's route.</param>
+    /// <param name="fetch">Lists it.</param>
+    /// <param name="busy">Whether the collection's product has requests waiting for its budget.</param>
+    public Collection<T> Of<T>(string route, Func<CancellationToken, Task<(List<T> Items, bool Complete)>> fetch, Func<bool> busy) =>
+        (Collection<T>)_collections.GetOrAdd(route, _ => new Collection<T>(fetch, busy, options));
 
     /// <summary>
     /// Marks what a write or an operation's end changed (resource ids, or a kind and name for a create):
@@ -76,7 +80,7 @@ internal sealed class ObservationCache(PlatformOptions options)
     }
 
     /// <summary>One collection: its latest list and the one in flight.</summary>
-    internal sealed class Collection<T>(Func<CancellationToken, Task<(List<T> Items, bool Complete)>> fetch, PlatformOptions options) : ICollection
+    internal sealed class Collection<T>(Func<CancellationToken, Task<(List<T> Items, bool Complete)>> fetch, Func<bool> busy, PlatformOptions options) : ICollection
     {
         private readonly Lock _gate = new();
         private Listing<T>? _latest;
@@ -107,7 +111,7 @@ internal sealed class ObservationCache(PlatformOptions options)
                     {
                         // The next list, not sooner than the interval after the last one.
                         var now = options.Clock.GetUtcNow();
-                        var due = Max(now, _lastAskedAt + options.ListInterval);
+                        var due = Max(now, _lastAskedAt + (busy() ? options.ListInterval : options.IdleListInterval));
                         var next = new TaskCompletionSource<Listing<T>>(TaskCreationOptions.RunContinuationsAsynchronously);
                         _inFlight = next.Task;
                         _inFlightAskedAt = due;

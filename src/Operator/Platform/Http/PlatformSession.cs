@@ -152,7 +152,7 @@ internal sealed class PlatformSession : IDisposable
 
     /// <summary>The shared list of <paramref name="route"/>, asked at or after <paramref name="notBefore"/> and recent enough.</summary>
     public Task<Listing<T>> ListAsync<T>(string route, DateTimeOffset notBefore, CancellationToken cancellationToken) =>
-        _cache.Of<T>(route, ct => FetchListAsync<T>(route, ct)).GetAsync(notBefore, cancellationToken);
+        _cache.Of<T>(route, ct => FetchListAsync<T>(route, ct), () => _pipelines.Limits.Busy(route)).GetAsync(notBefore, cancellationToken);
 
     /// <summary>Sends a write once (a 429 excepted) and returns the accepted activity, without waiting for it.</summary>
     public async Task<PlatformOperation> WriteAsync(HttpMethod method, string path, object? body, WriteIntent intent, CancellationToken cancellationToken)
@@ -251,7 +251,7 @@ internal sealed class PlatformSession : IDisposable
             return null;
         }
 
-        var notBefore = Later(written.AcceptedAt, Options.Clock.GetUtcNow() - Options.ListInterval);
+        var notBefore = Later(written.AcceptedAt, Options.Clock.GetUtcNow() - Options.IdleListInterval);
         Listing<JsonElement> listing;
         try
         {

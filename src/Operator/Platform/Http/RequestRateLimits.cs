@@ -35,6 +35,9 @@ internal sealed class RequestRateLimits : IDisposable
         return await _narrow.AcquireAsync(path, 1, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Whether requests wait for the budget of <paramref name="path"/>'s product.</summary>
+    public bool Busy(string path) => _products.TryGetValue(ProductOf(path), out var product) && product.Waiting > 0;
+
     /// <summary>How many requests wait for their product's budget.</summary>
     public int Waiting => _products.Values.Sum(p => p.Waiting);
 

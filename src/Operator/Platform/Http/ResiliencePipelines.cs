@@ -25,6 +25,9 @@ internal sealed class ResiliencePipelines : IDisposable
 
     private readonly RequestRateLimits _limits;
 
+    /// <summary>The client-side rate limits the pipelines apply.</summary>
+    public RequestRateLimits Limits => _limits;
+
     public ResiliencePipelines(PlatformOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -181,7 +181,7 @@ public sealed class ObservationCacheContractTests
             Reply.Json(new[] { VirtualMachine("vm-1", "web-01") }),
             Reply.Json(new[] { VirtualMachine("vm-1", "web-01"), VirtualMachine("vm-2", "web-02") }));
         console.OnGet($"{FakeConsole.ActivitiesRoute}act-earlier").Answers(Reply.Completed("act-earlier", "vm-2"));
-        var platform = console.Connect(o => o with { Clock = clock, ListInterval = TimeSpan.FromSeconds(1) });
+        var platform = console.Connect(o => o with { Clock = clock, ListInterval = TimeSpan.FromSeconds(1), IdleListInterval = TimeSpan.FromSeconds(1) });
         Assert.Single(await platform.Compute.GetVirtualMachinesAsync());
 
         // 100 ms later an operation of an earlier process is seen ending: whole lists must be newer than that.
