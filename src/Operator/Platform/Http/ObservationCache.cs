@@ -124,9 +124,9 @@ internal sealed class ObservationCache(PlatformOptions options)
                 }
 
                 // Started outside the lock: a list answered at once ends (and clears _inFlight) in this call.
-                if (start is { } fetch)
+                if (start is { } starting)
                 {
-                    _ = FetchAsync(fetch.Next, fetch.Delay);
+                    _ = FetchAsync(starting.Next, starting.Delay);
                 }
 
                 if (!early)

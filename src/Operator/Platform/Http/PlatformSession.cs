@@ -31,6 +31,7 @@ internal sealed class PlatformSession : IDisposable
     };
 
     private const string ActivitiesList = "api/activity/v1/activities";
+    private const int InFlightPruneAbove = 10_000;
     private const string ActivitiesRoute = ActivitiesList + "/";
     private readonly HttpClient _http;
     private readonly ResiliencePipelines _pipelines;
@@ -202,8 +203,18 @@ internal sealed class PlatformSession : IDisposable
     // The operation's end touches what the write did: remembered until the activity is seen ending.
     private PlatformOperation Accepted(PlatformOperation operation, string?[] touched)
     {
+        var now = Options.Clock.GetUtcNow();
         _cache.Touch([operation.ResourceId]);
-        _inFlight[operation.ActivityId] = new(Options.Clock.GetUtcNow(), [operation.ResourceId, .. touched]);
+        _inFlight[operation.ActivityId] = new(now, [operation.ResourceId, .. touched]);
+        if (_inFlight.Count > InFlightPruneAbove)
+        {
+            // An activity nobody polls to its end (its object deleted meanwhile) is forgotten after a day.
+            foreach (var stale in _inFlight.Where(w => now - w.Value.AcceptedAt > TimeSpan.FromDays(1)).Select(w => w.Key).ToList())
+            {
+                _inFlight.TryRemove(stale, out _);
+            }
+        }
+
         return operation;
     }
 
