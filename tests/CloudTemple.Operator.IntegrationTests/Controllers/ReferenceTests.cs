@@ -25,7 +25,7 @@ public sealed class ReferenceTests(ControlPlaneFixture fixture, ITestOutputHelpe
         // within seconds can only come from the reference.
         var poll = TimeSpan.FromMinutes(1);
         var (connections, credentials) = Drivers();
-        var vlans = new VlanKind().Reconciler(connections, credentials, View, new ReconcilerOptions { ReferencePollInterval = poll, PollInterval = TimeSpan.FromMilliseconds(200) });
+        var vlans = new VlanKind().Reconciler(connections, credentials, View, new ReconcilerOptions { ReferencePollInterval = poll, PollInterval = TimeSpan.FromMilliseconds(200), QuietReferenceWait = TimeSpan.Zero });
         await using var host = RuntimeHost.Start(Fixture.ControlPlane.KubeconfigPath, Namespace, runtime => runtime
             .AddController(new ScriptedCpool(poolId))
             .AddController(vlans)
