@@ -85,11 +85,12 @@ public sealed class ManagedReconciler<T, TResource> : IReconciler<T>
         var references = ResolvedReferences.None;
         if (!observe)
         {
-            var (resolved, unready) = await ResolvedReferences.ResolveAsync(_kind.References(context.Entity), _view, context.Key, context.Conditions, cancellationToken).ConfigureAwait(false);
+            var (resolved, unready, missing) = await ResolvedReferences.ResolveAsync(_kind.References(context.Entity), _view, context.Key, context.Conditions, cancellationToken).ConfigureAwait(false);
             if (resolved is null)
             {
-                // ReferencesReady names them; a reference becoming Ready wakes the object at once.
-                return IsNew(context.Entity)
+                // ReferencesReady names them; a reference becoming Ready wakes the object at once. A new
+                // object waits quietly for references being created; one that does not exist is said at once.
+                return !missing && IsNew(context.Entity)
                     ? Outcome.Quietly(Reasons.WaitingForReferences, unready!, _options.ReferencePollInterval)
                     : Outcome.Progressing(Reasons.WaitingForReferences, unready!, _options.ReferencePollInterval);
             }

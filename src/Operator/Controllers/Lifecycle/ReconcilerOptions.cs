@@ -28,7 +28,8 @@ public sealed record ReconcilerOptions
     /// <summary>
     /// How long a new object (no Ready condition yet) waits for references being created without
     /// writing its status: applied together, a Cpool and the volumes on it need not each write
-    /// "waiting" first. Past it, or once the object has said anything, WaitingForReferences is written.
+    /// "waiting" first. Past it, once the object has said anything, or when a reference does not
+    /// exist at all, WaitingForReferences is written.
     /// </summary>
     public TimeSpan QuietReferenceWait { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -47,10 +47,11 @@ public sealed class ResolvedReferences
     /// naming each that is missing or not Ready, which the <see cref="Reasons.ReferencesReady"/>
     /// condition says too.
     /// </summary>
-    public static async Task<(ResolvedReferences? Resolved, string? Waiting)> ResolveAsync(IEnumerable<Reference> references, INamespaceView view, ObjectKey key, ConditionSet conditions, CancellationToken cancellationToken)
+    public static async Task<(ResolvedReferences? Resolved, string? Waiting, bool Missing)> ResolveAsync(IEnumerable<Reference> references, INamespaceView view, ObjectKey key, ConditionSet conditions, CancellationToken cancellationToken)
     {
         var ids = new Dictionary<Reference, string>();
         var waiting = new List<string>();
+        var missing = false;
         var declared = references.Distinct().ToList();
         foreach (var reference in declared)
         {
@@ -58,6 +59,7 @@ public sealed class ResolvedReferences
             var ready = found?.CommonStatus.Conditions.Any(c => c.Type == ConditionTypes.Ready && c.Status == ConditionStatus.True) == true;
             if (found is null || !ready || found.CommonStatus.ExternalId is not { } id)
             {
+                missing |= found is null;
                 waiting.Add(found is null ? $"{reference.Kind.Name} '{reference.Name}' does not exist" : $"{reference.Kind.Name} '{reference.Name}' is not Ready");
                 continue;
             }
@@ -69,7 +71,7 @@ public sealed class ResolvedReferences
         {
             var message = BoundedText.List(waiting, "; ") + ".";
             conditions.Set(Reasons.ReferencesReady, ConditionStatus.False, Reasons.WaitingForReferences, message);
-            return (null, message);
+            return (null, message, missing);
         }
 
         if (declared.Count > 0)
@@ -77,6 +79,6 @@ public sealed class ResolvedReferences
             conditions.Set(Reasons.ReferencesReady, ConditionStatus.True, "ReferencesReady", "Every referenced object is Ready.");
         }
 
-        return (new ResolvedReferences(ids), null);
+        return (new ResolvedReferences(ids), null, false);
     }
 }

@@ -36,4 +36,17 @@ public sealed partial class LifecycleTests
         Assert.Equal(Reasons.WaitingForReferences, h.Reconciling.Reason);
         Assert.Equal(ConditionStatus.False, h.Condition(Reasons.ReferencesReady)!.Status);
     }
+
+    [Fact]
+    public async Task ANewObjectWhoseReferenceDoesNotExist_SaysSoAtOnce()
+    {
+        var h = new LifecycleHarness();
+        h.Entity.Metadata.CreationTimestamp = DateTime.UtcNow;
+        h.Entity.Spec.CpoolRefs = [new() { Name = "prdo" }];
+
+        var result = await h.PassAsync();
+
+        Assert.False(result.Unrecorded);
+        Assert.Equal("Cpool 'prdo' does not exist.", h.Condition(Reasons.ReferencesReady)!.Message);
+    }
 }
