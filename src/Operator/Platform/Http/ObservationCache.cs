@@ -24,9 +24,6 @@ internal sealed class ObservationCache(PlatformOptions options)
     private readonly ConcurrentDictionary<string, object> _collections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new(StringComparer.Ordinal);
 
-    /// <summary>How many lists were asked for, all collections together.</summary>
-    public int Lists => _collections.Values.Cast<ICollection>().Sum(c => c.Lists);
-
     /// <summary>The collection at <paramref name="route"/>, listed by <paramref name="fetch"/> when it must be.</summary>
     /// <param name="route">The collection's route.</param>
     /// <param name="fetch">Lists it.</param>
@@ -74,22 +71,14 @@ internal sealed class ObservationCache(PlatformOptions options)
     /// <summary>The key a create marks before its resource has an id: its kind and name.</summary>
     public static string NameKey(string kind, string name) => $"{kind}:name:{name}";
 
-    private interface ICollection
-    {
-        int Lists { get; }
-    }
-
     /// <summary>One collection: its latest list and the one in flight.</summary>
-    internal sealed class Collection<T>(Func<CancellationToken, Task<(List<T> Items, bool Complete)>> fetch, Func<bool> busy, PlatformOptions options) : ICollection
+    internal sealed class Collection<T>(Func<CancellationToken, Task<(List<T> Items, bool Complete)>> fetch, Func<bool> busy, PlatformOptions options)
     {
         private readonly Lock _gate = new();
         private Listing<T>? _latest;
         private Task<Listing<T>>? _inFlight;
         private DateTimeOffset _inFlightAskedAt;
         private DateTimeOffset _lastAskedAt = DateTimeOffset.MinValue;
-        private int _lists;
-
-        public int Lists => Volatile.Read(ref _lists);
 
         /// <summary>A list asked at or after <paramref name="notBefore"/> and within the freshness window.</summary>
         public async Task<Listing<T>> GetAsync(DateTimeOffset notBefore, CancellationToken cancellationToken)
@@ -150,7 +139,6 @@ internal sealed class ObservationCache(PlatformOptions options)
                 }
 
                 var askedAt = options.Clock.GetUtcNow();
-                Interlocked.Increment(ref _lists);
 
                 // No reader's cancellation stops a list that other readers share.
                 var (items, complete) = await fetch(CancellationToken.None).ConfigureAwait(false);

@@ -67,9 +67,6 @@ internal sealed class PlatformSession : IDisposable
     /// <summary>The options of the session.</summary>
     public PlatformOptions Options { get; }
 
-    /// <summary>How many lists the shared observation cache asked for.</summary>
-    public int Lists => _cache.Lists;
-
     /// <summary>How many token exchanges the session made.</summary>
     public int TokenExchanges => _tokens.Exchanges;
 

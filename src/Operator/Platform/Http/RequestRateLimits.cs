@@ -38,9 +38,6 @@ internal sealed class RequestRateLimits : IDisposable
     /// <summary>Whether requests wait for the budget of <paramref name="path"/>'s product.</summary>
     public bool Busy(string path) => _products.TryGetValue(ProductOf(path), out var product) && product.Waiting > 0;
 
-    /// <summary>How many requests wait for their product's budget.</summary>
-    public int Waiting => _products.Values.Sum(p => p.Waiting);
-
     /// <summary>The product of a route: the module after <c>api/</c>, e.g. "compute" for <c>api/compute/v1/vcenters/hosts</c>.</summary>
     internal static string ProductOf(string path)
     {
